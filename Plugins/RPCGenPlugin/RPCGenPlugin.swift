@@ -1,0 +1,30 @@
+import PackagePlugin
+
+/// Runs `rpcgen` on `Spec/openclaw-rpc.json` for the target it is applied to.
+///
+/// A build command (not a prebuild command) with the spec as its input, so SwiftPM reruns it
+/// exactly when the spec changes. The spec lives outside the target, so it is named
+/// explicitly rather than discovered.
+@main
+struct RPCGenPlugin: BuildToolPlugin {
+    /// Renderer → the files it writes; must match `rpcgen list-outputs`.
+    static let outputs: [(renderer: String, files: [String])] = [
+        ("swift-types", ["Support.swift", "Types.swift", "Schemas.swift", "Catalog.swift"]),
+        ("swift-dispatcher", ["GatewayMethods.swift", "Dispatcher.swift"]),
+    ]
+
+    func createBuildCommands(context: PluginContext, target: any Target) throws -> [Command] {
+        let spec = context.package.directoryURL.appending(path: "Spec").appending(path: "openclaw-rpc.json")
+        let output = context.pluginWorkDirectoryURL.appending(path: "GeneratedSources")
+        var arguments = ["generate", "--spec", spec.path(), "--output", output.path()]
+        for (renderer, _) in Self.outputs { arguments += ["--renderer", renderer] }
+        return [
+            .buildCommand(
+                displayName: "rpcgen: generating \(target.name) from Spec/openclaw-rpc.json",
+                executable: try context.tool(named: "rpcgen").url,
+                arguments: arguments,
+                inputFiles: [spec],
+                outputFiles: Self.outputs.flatMap(\.files).map { output.appending(path: $0) })
+        ]
+    }
+}

@@ -1,0 +1,169 @@
+/// Renders the server side: the `GatewayMethods` protocol (one requirement per method) and
+/// the `Dispatcher` that turns a raw request frame into a response frame.
+struct SwiftDispatcherRenderer: Renderer {
+    let identifier = "swift-dispatcher"
+    let summary = "Swift GatewayMethods protocol and request Dispatcher"
+    let outputFileNames = ["GatewayMethods.swift", "Dispatcher.swift"]
+
+    func render(_ spec: IRSpec) -> [RenderedFile] {
+        [
+            RenderedFile(name: "GatewayMethods.swift", contents: renderProtocol(spec)),
+            RenderedFile(name: "Dispatcher.swift", contents: renderDispatcher(spec)),
+        ]
+    }
+
+    private func renderProtocol(_ spec: IRSpec) -> String {
+        var writer = CodeWriter()
+        writer.lines(SwiftTypesRenderer.header)
+        writer.line("/// The gateway's methods: implement one function per method and hand the implementation")
+        writer.line("/// to a `Dispatcher`. Throw `GatewayError` to answer with a specific error code.")
+        writer.block("public protocol GatewayMethods: Sendable") { writer in
+            writer.line("/// Whatever the transport knows about the caller (connection, identity, scopes).")
+            writer.line("associatedtype Context: Sendable")
+            for method in spec.methods {
+                writer.line()
+                writer.line("/// `\(method.name)`: \(method.summary)")
+                if let scope = method.scope { writer.line("///") ; writer.line("/// Scope: `\(scope)`.") }
+                writer.line(
+                    "func \(SwiftIdentifier.member(method.name))(_ params: \(method.paramsType), context: Context) async throws -> \(method.resultType)")
+            }
+        }
+        return writer.text
+    }
+
+    private func frame(_ spec: IRSpec, _ name: String) -> IRObject? {
+        for case .object(let object) in spec.types where object.name == name { return object }
+        return nil
+    }
+
+    private func renderDispatcher(_ spec: IRSpec) -> String {
+        guard let response = frame(spec, spec.frames.response) else { return SwiftTypesRenderer.header }
+        let request = spec.frames.request
+        let errorResponse = SwiftTypeSpelling.initializerCall(response, arguments: [
+            "id": "id", "ok": "false", "payload": "error.payload", "error": "error.shape",
+        ])
+        let okResponse = SwiftTypeSpelling.initializerCall(response, arguments: [
+            "id": "id", "ok": "true", "payload": "payload",
+        ])
+        var writer = CodeWriter()
+        writer.lines(SwiftTypesRenderer.header)
+        writer.line("import Foundation")
+        writer.line()
+        writer.lines("""
+        /// A request frame that passed envelope validation and names a known method.
+        public struct IncomingRequest: Sendable, Equatable {
+            public var id: String
+            public var method: MethodName
+            /// The raw params; validated against the method's schema by `Dispatcher.dispatch`.
+            public var params: JSONValue?
+
+            public init(id: String, method: MethodName, params: JSONValue?) {
+                self.id = id
+                self.method = method
+                self.params = params
+            }
+        }
+
+        /// The result of reading one inbound frame.
+        public enum RequestDecoding: Sendable {
+            /// A well-formed request for a known method.
+            case request(IncomingRequest)
+            /// A frame to answer with this error response (malformed, wrong envelope, unknown method).
+            case rejected(\(response.name))
+        }
+
+        /// Routes request frames to a `GatewayMethods` implementation.
+        ///
+        /// Decoding and dispatching are separate steps so a transport can apply its own rules
+        /// (handshake order, scopes, rate limits) between them.
+        public struct Dispatcher<Methods: GatewayMethods>: Sendable {
+            public let methods: Methods
+
+            public init(methods: Methods) {
+                self.methods = methods
+            }
+
+            /// Reads and checks one inbound frame: JSON, the request envelope, the method name.
+            public static func decode(_ data: Data) -> RequestDecoding {
+                let frame: JSONValue
+                do {
+                    frame = try JSONValue.parse(data)
+                } catch {
+                    return .rejected(errorResponse(id: "invalid", .invalidRequest("invalid request frame: malformed JSON", details: ["reason": "malformed-json"])))
+                }
+                let id = frame["id"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? "invalid"
+                if let violation = SchemaValidator.spec.firstViolation(of: frame, against: .ref(\(SwiftIdentifier.literal(request)))) {
+                    return .rejected(errorResponse(id: id, .invalidRequest(
+                        "invalid request frame: \\(violation)",
+                        details: ["reason": "invalid-frame", "path": .string(violation.path)])))
+                }
+                guard let name = frame["method"]?.stringValue, let method = MethodName(rawValue: name) else {
+                    let name = frame["method"]?.stringValue ?? ""
+                    return .rejected(errorResponse(id: id, .invalidRequest(
+                        "unknown method: \\(name)", details: ["reason": "unknown-method", "method": .string(name)])))
+                }
+                return .request(IncomingRequest(id: id, method: method, params: frame["params"]))
+            }
+
+            /// Validates the params, calls the method and encodes its answer.
+            public func dispatch(_ request: IncomingRequest, context: Methods.Context) async -> \(response.name) {
+                let id = request.id
+                do {
+                    let payload = try await route(request, context: context)
+                    return \(okResponse)
+                } catch let error as GatewayError {
+                    return Self.errorResponse(id: id, error)
+                } catch {
+                    // Anything unexpected is reported without its text: it may hold internals.
+                    return Self.errorResponse(id: id, .unavailable("internal error"))
+                }
+            }
+
+            /// `decode` then `dispatch`.
+            public func handle(_ data: Data, context: Methods.Context) async -> \(response.name) {
+                switch Self.decode(data) {
+                case .request(let request): await dispatch(request, context: context)
+                case .rejected(let response): response
+                }
+            }
+
+            /// The error response for request `id`.
+            public static func errorResponse(id: String, _ error: GatewayError) -> \(response.name) {
+                \(errorResponse)
+            }
+
+            /// Validates `params` (absent means `{}`) against `schema` and decodes them.
+            public static func decodeParams<Params: Decodable>(_ params: JSONValue?, as type: Params.Type, schema: String, method: MethodName) throws -> Params {
+                let value = params ?? .object([:])
+                if let violation = SchemaValidator.spec.firstViolation(of: value, against: .ref(schema)) {
+                    throw GatewayError.invalidRequest(
+                        "invalid \\(method.rawValue) params: \\(violation)",
+                        details: ["reason": "invalid-params", "path": .string(violation.path), "error": .string(violation.message)])
+                }
+                do {
+                    return try value.decode(as: type)
+                } catch {
+                    throw GatewayError.invalidRequest("invalid \\(method.rawValue) params", details: ["reason": "invalid-params"])
+                }
+            }
+        """)
+        writer.indented { writer in
+            writer.line()
+            writer.block("private func route(_ request: IncomingRequest, context: Methods.Context) async throws -> JSONValue") { writer in
+                writer.block("switch request.method") { writer in
+                    for method in spec.methods {
+                        let member = SwiftIdentifier.member(method.name)
+                        writer.line("case .\(member):")
+                        writer.indented { writer in
+                            writer.line(
+                                "let params = try Self.decodeParams(request.params, as: \(method.paramsType).self, schema: \(SwiftIdentifier.literal(method.paramsSchema)), method: .\(member))")
+                            writer.line("return try JSONValue(encoding: try await methods.\(member)(params, context: context))")
+                        }
+                    }
+                }
+            }
+        }
+        writer.line("}")
+        return writer.text
+    }
+}

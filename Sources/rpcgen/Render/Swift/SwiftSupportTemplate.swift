@@ -1,0 +1,354 @@
+/// The spec-independent part of the generated Swift module: JSON values, nullable fields,
+/// the schema validator and the typed error. Emitted verbatim as `Support.swift`.
+enum SwiftSupportTemplate {
+    static let text = #####"""
+import Foundation
+
+/// Any JSON value: the Swift type of schema nodes the spec leaves open (`{}`).
+public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible {
+    case null
+    case bool(Bool)
+    case integer(Int)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int.self) {
+            self = .integer(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .integer(let value): try container.encode(value)
+        case .number(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+
+    /// Numbers compare by value: `1` and `1.0` are the same JSON number.
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): true
+        case (.bool(let a), .bool(let b)): a == b
+        case (.string(let a), .string(let b)): a == b
+        case (.array(let a), .array(let b)): a == b
+        case (.object(let a), .object(let b)): a == b
+        default:
+            if let a = lhs.doubleValue, let b = rhs.doubleValue { a == b } else { false }
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0)
+        case .bool(let value): hasher.combine(value)
+        case .integer(let value): hasher.combine(Double(value))
+        case .number(let value): hasher.combine(value)
+        case .string(let value): hasher.combine(value)
+        case .array(let value): hasher.combine(value)
+        case .object(let value): hasher.combine(value)
+        }
+    }
+
+    /// The JSON Schema type name of this value, as used in validation messages.
+    public var typeName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "boolean"
+        case .integer: "integer"
+        case .number(let value): value.rounded() == value ? "integer" : "number"
+        case .string: "string"
+        case .array: "array"
+        case .object: "object"
+        }
+    }
+
+    public var stringValue: String? {
+        if case .string(let value) = self { return value }
+        return nil
+    }
+
+    public var boolValue: Bool? {
+        if case .bool(let value) = self { return value }
+        return nil
+    }
+
+    public var doubleValue: Double? {
+        switch self {
+        case .integer(let value): Double(value)
+        case .number(let value): value
+        default: nil
+        }
+    }
+
+    /// The value as an exact integer, or nil.
+    public var intValue: Int? {
+        switch self {
+        case .integer(let value): value
+        case .number(let value) where value.rounded() == value && abs(value) < 9.0e15: Int(value)
+        default: nil
+        }
+    }
+
+    public var arrayValue: [JSONValue]? {
+        if case .array(let value) = self { return value }
+        return nil
+    }
+
+    public var objectValue: [String: JSONValue]? {
+        if case .object(let value) = self { return value }
+        return nil
+    }
+
+    /// The member `key` of an object, or nil.
+    public subscript(key: String) -> JSONValue? {
+        objectValue?[key]
+    }
+
+    /// Compact JSON text with sorted keys.
+    public var description: String {
+        (try? encodedData(sortedKeys: true)).flatMap { String(decoding: $0, as: UTF8.self) } ?? "<unencodable>"
+    }
+
+    /// Parses JSON text.
+    public static func parse(_ data: Data) throws -> JSONValue {
+        try JSONDecoder().decode(JSONValue.self, from: data)
+    }
+
+    /// Converts any encodable value (a generated type, say) to its JSON value.
+    public init(encoding value: some Encodable) throws {
+        self = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
+    }
+
+    /// Decodes this value as `type`.
+    public func decode<T: Decodable>(as type: T.Type) throws -> T {
+        try JSONDecoder().decode(type, from: encodedData())
+    }
+
+    /// JSON text of this value.
+    public func encodedData(sortedKeys: Bool = false) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = sortedKeys ? [.sortedKeys, .withoutEscapingSlashes] : [.withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+}
+
+extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
+{
+    public init(nilLiteral: ()) { self = .null }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(integerLiteral value: Int) { self = .integer(value) }
+    public init(floatLiteral value: Double) { self = .number(value) }
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+    }
+}
+
+/// A field whose `null` means something ("clear this"), distinct from the field being absent
+/// (an optional `Nullable` that is `nil`).
+public enum Nullable<Wrapped: Sendable & Equatable & Codable>: Sendable, Equatable, Codable {
+    case null
+    case value(Wrapped)
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        self = container.decodeNil() ? .null : .value(try container.decode(Wrapped.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .value(let value): try container.encode(value)
+        }
+    }
+
+    /// The value, or nil when it is `null`.
+    public var wrapped: Wrapped? {
+        if case .value(let value) = self { return value }
+        return nil
+    }
+}
+
+/// A validation schema from the spec (the documented JSON-Schema subset).
+public indirect enum Schema: Sendable {
+    public indirect enum Additional: Sendable {
+        case forbidden
+        case allowed
+        case schema(Schema)
+    }
+
+    case any
+    /// A definition of the spec, by name.
+    case ref(String)
+    case null
+    case boolean
+    case string(minLength: Int?, maxLength: Int?, constant: String?)
+    case integer(minimum: Double?, maximum: Double?)
+    case number(minimum: Double?, maximum: Double?)
+    case array(items: Schema, minItems: Int?, maxItems: Int?)
+    case object(properties: [String: Schema], required: [String], additional: Additional)
+    case enumeration([String], open: Bool)
+    case nullable(Schema)
+}
+
+/// The first place a value breaks its schema.
+public struct SchemaViolation: Error, Sendable, Equatable, CustomStringConvertible {
+    /// JSON pointer of the offending value inside the validated value (`/` for the value itself).
+    public var path: String
+    /// What is wrong, in the words JSON Schema validators use.
+    public var message: String
+
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { "at \(path): \(message)" }
+}
+
+/// Validates JSON values against schemas, resolving `$ref`s through `resolve`.
+public struct SchemaValidator: Sendable {
+    private let resolve: @Sendable (String) -> Schema?
+
+    public init(resolve: @escaping @Sendable (String) -> Schema?) {
+        self.resolve = resolve
+    }
+
+    /// The first violation, or nil when `value` conforms to `schema`.
+    public func firstViolation(of value: JSONValue, against schema: Schema) -> SchemaViolation? {
+        var path: [String] = []
+        return check(value, schema, &path)
+    }
+
+    private func violation(_ path: [String], _ message: String) -> SchemaViolation {
+        SchemaViolation(path: path.isEmpty ? "/" : "/" + path.joined(separator: "/"), message: message)
+    }
+
+    private func check(_ value: JSONValue, _ schema: Schema, _ path: inout [String]) -> SchemaViolation? {
+        switch schema {
+        case .any:
+            return nil
+        case .ref(let name):
+            guard let target = resolve(name) else { return violation(path, "unknown schema \(name)") }
+            return check(value, target, &path)
+        case .null:
+            return value == .null ? nil : violation(path, "must be null")
+        case .boolean:
+            return value.boolValue == nil ? violation(path, "must be boolean") : nil
+        case .string(let minLength, let maxLength, let constant):
+            guard let string = value.stringValue else { return violation(path, "must be string") }
+            let length = string.unicodeScalars.count
+            if let minLength, length < minLength { return violation(path, "must NOT have fewer than \(minLength) characters") }
+            if let maxLength, length > maxLength { return violation(path, "must NOT have more than \(maxLength) characters") }
+            if let constant, string != constant { return violation(path, "must be equal to constant \"\(constant)\"") }
+            return nil
+        case .integer(let minimum, let maximum):
+            guard let number = value.doubleValue, number.rounded() == number else { return violation(path, "must be integer") }
+            return bounds(number, minimum, maximum, path)
+        case .number(let minimum, let maximum):
+            guard let number = value.doubleValue else { return violation(path, "must be number") }
+            return bounds(number, minimum, maximum, path)
+        case .enumeration(let values, let open):
+            guard let string = value.stringValue else { return violation(path, "must be string") }
+            if open || values.contains(string) { return nil }
+            return violation(path, "must be equal to one of the allowed values: \(values.joined(separator: ", "))")
+        case .nullable(let inner):
+            return value == .null ? nil : check(value, inner, &path)
+        case .array(let items, let minItems, let maxItems):
+            guard let array = value.arrayValue else { return violation(path, "must be array") }
+            if let minItems, array.count < minItems { return violation(path, "must NOT have fewer than \(minItems) items") }
+            if let maxItems, array.count > maxItems { return violation(path, "must NOT have more than \(maxItems) items") }
+            for (index, item) in array.enumerated() {
+                path.append(String(index))
+                defer { path.removeLast() }
+                if let found = check(item, items, &path) { return found }
+            }
+            return nil
+        case .object(let properties, let required, let additional):
+            guard let members = value.objectValue else { return violation(path, "must be object") }
+            for name in required where members[name] == nil {
+                return violation(path, "must have required property '\(name)'")
+            }
+            for key in members.keys.sorted() {
+                let member = members[key] ?? .null
+                let memberSchema: Schema
+                if let declared = properties[key] {
+                    memberSchema = declared
+                } else {
+                    switch additional {
+                    case .allowed: continue
+                    case .forbidden: return violation(path, "must NOT have additional properties ('\(key)')")
+                    case .schema(let valueSchema): memberSchema = valueSchema
+                    }
+                }
+                path.append(key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1"))
+                defer { path.removeLast() }
+                if let found = check(member, memberSchema, &path) { return found }
+            }
+            return nil
+        }
+    }
+
+    private func bounds(_ number: Double, _ minimum: Double?, _ maximum: Double?, _ path: [String]) -> SchemaViolation? {
+        if let minimum, number < minimum { return violation(path, "must be >= \(Self.format(minimum))") }
+        if let maximum, number > maximum { return violation(path, "must be <= \(Self.format(maximum))") }
+        return nil
+    }
+
+    private static func format(_ value: Double) -> String {
+        value.rounded() == value && abs(value) < 9.0e15 ? String(Int(value)) : String(value)
+    }
+}
+
+/// An error a method implementation throws to answer with a specific error code.
+///
+/// The dispatcher turns it into the response's `error` object; any other thrown error becomes
+/// an internal error that reveals nothing about its cause.
+public struct GatewayError: Error, Sendable, Equatable {
+    public var code: ErrorCode
+    public var message: String
+    public var details: JSONValue?
+    public var retryable: Bool?
+    public var retryAfterMs: Int?
+    /// A payload sent along with the error (OpenClaw's `chat.send` does this for failed runs).
+    public var payload: JSONValue?
+
+    public init(
+        _ code: ErrorCode, _ message: String, details: JSONValue? = nil, retryable: Bool? = nil,
+        retryAfterMs: Int? = nil, payload: JSONValue? = nil
+    ) {
+        self.code = code
+        self.message = message
+        self.details = details
+        self.retryable = retryable
+        self.retryAfterMs = retryAfterMs
+        self.payload = payload
+    }
+}
+"""#####
+}

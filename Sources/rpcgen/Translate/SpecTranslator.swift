@@ -1,0 +1,194 @@
+/// Stage 3: resolved spec → IR. Hoists inline objects and enums into nested types and
+/// chooses every type name.
+struct SpecTranslator {
+    private let spec: ResolvedSpec
+    /// Definition (JSON) name → type name.
+    private let typeNames: [String: String]
+
+    static func translate(_ spec: ResolvedSpec) -> IRSpec {
+        SpecTranslator(spec: spec).translate()
+    }
+
+    private init(spec: ResolvedSpec) {
+        self.spec = spec
+        var names: [String: String] = [:]
+        for (name, schema) in spec.parsed.definitions { names[name] = schema.extensions.swiftName ?? name }
+        self.typeNames = names
+    }
+
+    private func translate() -> IRSpec {
+        let parsed = spec.parsed
+        let limits = parsed.limits
+        return IRSpec(
+            title: parsed.info.title,
+            summary: parsed.info.summary,
+            upstream: parsed.info.upstreamName.map { name in
+                [name, parsed.info.upstreamVersion].compactMap { $0 }.joined(separator: " ")
+            },
+            protocolVersion: parsed.protocolVersion,
+            limits: IRLimits(
+                maxPayload: limits.maxPayload, maxBufferedBytes: limits.maxBufferedBytes,
+                tickIntervalMs: limits.tickIntervalMs, handshakeTimeoutMs: limits.handshakeTimeoutMs,
+                rateLimitMessages: limits.rateLimitMessages, rateLimitWindowMs: limits.rateLimitWindowMs,
+                rateLimitErrorCode: limits.rateLimitErrorCode.name, authFailures: limits.authFailures,
+                authFailureWindowMs: limits.authFailureWindowMs, authLockoutMs: limits.authLockoutMs),
+            frames: IRFrames(
+                request: typeName(parsed.frames.request.name), response: typeName(parsed.frames.response.name),
+                event: typeName(parsed.frames.event.name), error: typeName(parsed.frames.error.name)),
+            scopes: parsed.scopes.map { IRScope(name: $0.name, summary: $0.summary) },
+            errors: parsed.errors.map { IRErrorCode(code: $0.code, retryable: $0.retryable, summary: $0.summary) },
+            closeCodes: parsed.closeCodes.map { IRCloseCode(code: $0.code, name: $0.name, summary: $0.summary) },
+            types: parsed.definitions.map { declaration(forDefinition: $0.name, $0.schema) }
+                .sorted { $0.name < $1.name },
+            methods: parsed.methods.map(method),
+            events: parsed.events.map(event),
+            schemas: parsed.definitions.map { IRNamedSchema(name: $0.name, schema: Self.schema($0.schema)) })
+    }
+
+    private func typeName(_ definition: String) -> String {
+        typeNames[definition] ?? definition
+    }
+
+    private func method(_ method: ParsedSpec.Method) -> IRMethod {
+        IRMethod(
+            name: method.name, summary: method.summary, description: method.description, scope: method.scope?.name,
+            paramsType: typeName(method.params.name), resultType: typeName(method.result.name),
+            paramsSchema: method.params.name, resultSchema: method.result.name,
+            emits: method.emits.map(\.name), errors: method.errors.map(\.name),
+            examples: method.examples.map {
+                .init(name: $0.name, params: $0.params.compactText, result: $0.result.compactText)
+            },
+            invalid: method.invalid.map { .init(name: $0.name, params: $0.params.compactText, error: $0.error.name) },
+            deviation: method.deviation)
+    }
+
+    private func event(_ event: ParsedSpec.Event) -> IREvent {
+        IREvent(
+            name: event.name, summary: event.summary, payloadType: typeName(event.payload.name),
+            payloadSchema: event.payload.name, sequenced: event.sequenced,
+            examples: event.examples.map(\.payload.compactText), deviation: event.deviation)
+    }
+
+    // MARK: Types
+
+    private func documentation(_ schema: SchemaNode) -> IRDocumentation {
+        IRDocumentation(
+            summary: schema.description ?? schema.title, deviation: schema.extensions.deviation,
+            since: schema.extensions.since, defaultValue: schema.defaultValue?.compactText)
+    }
+
+    private func declaration(forDefinition name: String, _ schema: SchemaNode) -> IRTypeDeclaration {
+        let typeName = typeName(name)
+        switch schema.kind {
+        case .object(let rules) where rules.mapValue == nil:
+            return .object(object(named: typeName, definition: name, schema, rules))
+        case .enumeration(let values):
+            return .enumeration(IREnum(
+                name: typeName, definitionName: name, documentation: documentation(schema), values: values,
+                isOpen: schema.extensions.openEnum))
+        default:
+            var nested: [IRTypeDeclaration] = []
+            let target = reference(for: schema, propertyName: typeName + "Value", parentPath: [], nested: &nested)
+            return .alias(IRAlias(name: typeName, definitionName: name, documentation: documentation(schema), target: target))
+        }
+    }
+
+    private func object(named name: String, definition: String?, _ schema: SchemaNode, _ rules: SchemaNode.ObjectRules, path: [String] = []) -> IRObject {
+        let path = path + [name]
+        var nested: [IRTypeDeclaration] = []
+        var properties: [IRProperty] = []
+        for (propertyName, propertySchema) in rules.properties {
+            var constant: String?
+            if case .string(let stringRules) = propertySchema.kind { constant = stringRules.constant }
+            let type = reference(for: propertySchema, propertyName: propertyName, parentPath: path, nested: &nested)
+            properties.append(IRProperty(
+                jsonName: propertyName, nameOverride: propertySchema.extensions.swiftName, type: type,
+                required: rules.required.contains(propertyName), constant: constant,
+                documentation: documentation(propertySchema)))
+        }
+        let allowsAdditional: Bool
+        if case .forbidden = rules.additional { allowsAdditional = false } else { allowsAdditional = true }
+        return IRObject(
+            name: name, definitionName: definition, documentation: documentation(schema), properties: properties,
+            nested: nested, allowsAdditionalProperties: allowsAdditional)
+    }
+
+    /// The type of a value; inline objects and enums become nested declarations of the parent.
+    private func reference(for schema: SchemaNode, propertyName: String, parentPath: [String], nested: inout [IRTypeDeclaration]) -> IRTypeReference {
+        switch schema.kind {
+        case .any, .null: return .any
+        case .ref(let name): return .named([typeName(name)])
+        case .boolean: return .boolean
+        case .string: return .string
+        case .integer: return .integer
+        case .number: return .number
+        case .array(let items, _, _):
+            return .array(reference(for: items, propertyName: propertyName + "Item", parentPath: parentPath, nested: &nested))
+        case .nullable(let inner):
+            return .nullable(reference(for: inner, propertyName: propertyName, parentPath: parentPath, nested: &nested))
+        case .enumeration(let values):
+            let name = nestedName(propertyName, taken: nested)
+            nested.append(.enumeration(IREnum(
+                name: name, definitionName: nil, documentation: documentation(schema), values: values,
+                isOpen: schema.extensions.openEnum)))
+            return .named(parentPath + [name])
+        case .object(let rules):
+            if let value = rules.mapValue {
+                return .map(reference(for: value, propertyName: propertyName + "Value", parentPath: parentPath, nested: &nested))
+            }
+            if rules.properties.isEmpty, rules.additional == .allowed { return .map(.any) }
+            let name = nestedName(propertyName, taken: nested)
+            nested.append(.object(object(named: name, definition: nil, schema, rules, path: parentPath)))
+            return .named(parentPath + [name])
+        }
+    }
+
+    /// UpperCamelCase of a property name, made unique among siblings and distinct from every
+    /// top-level type (a nested type would otherwise shadow it inside its parent).
+    private func nestedName(_ propertyName: String, taken: [IRTypeDeclaration]) -> String {
+        var base = Self.upperCamelCase(propertyName)
+        if typeNames.values.contains(base) { base += "Value" }
+        var candidate = base
+        var counter = 2
+        while taken.contains(where: { $0.name == candidate }) {
+            candidate = base + String(counter)
+            counter += 1
+        }
+        return candidate
+    }
+
+    static func upperCamelCase(_ name: String) -> String {
+        let words = name.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+        let joined = words.map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+        guard let first = joined.first else { return "Value" }
+        return first.isNumber ? "_" + joined : joined
+    }
+
+    // MARK: Validation schemas
+
+    static func schema(_ node: SchemaNode) -> IRSchema {
+        switch node.kind {
+        case .any: return .any
+        case .ref(let name): return .ref(name)
+        case .null: return .null
+        case .boolean: return .boolean
+        case .string(let rules): return .string(minLength: rules.minLength, maxLength: rules.maxLength, constant: rules.constant)
+        case .integer(let rules): return .integer(minimum: rules.minimum, maximum: rules.maximum)
+        case .number(let rules): return .number(minimum: rules.minimum, maximum: rules.maximum)
+        case .array(let items, let minItems, let maxItems):
+            return .array(items: schema(items), minItems: minItems, maxItems: maxItems)
+        case .object(let rules):
+            let additional: IRSchema.Additional
+            switch rules.additional {
+            case .forbidden: additional = .forbidden
+            case .allowed: additional = .allowed
+            case .schema(let value): additional = .schema(schema(value))
+            }
+            return .object(
+                properties: rules.properties.map { IRSchemaProperty(name: $0.name, schema: schema($0.schema)) },
+                required: rules.required, additional: additional)
+        case .enumeration(let values): return .enumeration(values, open: node.extensions.openEnum)
+        case .nullable(let inner): return .nullable(schema(inner))
+        }
+    }
+}
