@@ -33,7 +33,7 @@ let package = Package(
         .testTarget(
             name: "RPCGenTests",
             dependencies: ["rpcgen"],
-            resources: [.copy("Fixtures")],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

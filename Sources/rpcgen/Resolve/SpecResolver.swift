@@ -148,6 +148,13 @@ struct SpecResolver {
                     hint: "the dispatcher needs \(properties.joined(separator: ", "))")
             }
         }
+        // The dispatcher builds the response's error from the error frame type.
+        if case .object(let rules)? = definitions[frames.response.name]?.kind,
+           let error = rules.properties.first(where: { $0.name == "error" })?.schema, error.kind != .ref(frames.error.name) {
+            diagnostics.error(
+                "'error' of '\(frames.response.name)' must be {\"$ref\": \"#/definitions/\(frames.error.name)\"}", at: error.pointer,
+                hint: "the dispatcher fills it from the error frame type")
+        }
     }
 
     private mutating func checkMethod(_ method: ParsedSpec.Method, errorCodes: [String]) {
