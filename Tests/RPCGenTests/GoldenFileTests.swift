@@ -65,25 +65,3 @@ import Testing
         }
     }
 }
-
-/// The golden Swift files are real code: they must type-check under Swift 6 on their own.
-@Suite struct GoldenSwiftCompilesTests {
-    @Test("golden Swift output type-checks in Swift 6 language mode with no warnings")
-    func goldenSwiftTypeChecks() throws {
-        let directories = ["swift-types", "swift-dispatcher"].map { TestPaths.golden.appendingPathComponent($0) }
-        let files = try directories.flatMap { directory in
-            try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
-                .filter { $0.hasSuffix(".swift") }.map { directory.appendingPathComponent($0).path }
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["swiftc", "-typecheck", "-swift-version", "6", "-warnings-as-errors"] + files
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "swiftc -typecheck failed:\n\(text)")
-    }
-}

@@ -6,7 +6,7 @@ struct SpecResolver {
         "JSONValue", "Nullable", "Schema", "SchemaValidator", "SchemaViolation", "GatewayError", "GatewayMethods",
         "Dispatcher", "DispatchOutcome", "IncomingRequest", "MethodName", "EventName", "ErrorCode", "ProtocolLimits",
         "ProtocolInfo", "MethodDescriptor", "EventDescriptor", "GatewayEvent", "CloseCode", "Scope", "SchemaTable",
-        "SpecCatalog", "String", "Int", "Double", "Bool", "Array", "Dictionary", "Optional", "Error", "Data",
+        "SpecCatalog", "AnyCodingKey", "String", "Int", "Double", "Bool", "Array", "Dictionary", "Optional", "Error", "Data",
     ]
 
     private var diagnostics: DiagnosticCollector

@@ -54,6 +54,8 @@ public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible {
         case (.string(let a), .string(let b)): a == b
         case (.array(let a), .array(let b)): a == b
         case (.object(let a), .object(let b)): a == b
+        case (.integer(let a), .integer(let b)): a == b
+        case (.integer(let a), .number(let b)), (.number(let b), .integer(let a)): Int(exactly: b) == a
         default:
             if let a = lhs.doubleValue, let b = rhs.doubleValue { a == b } else { false }
         }
@@ -168,6 +170,24 @@ extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expre
     }
 }
 
+/// A coding key for members the schema does not declare (kept by open objects).
+public struct AnyCodingKey: CodingKey, Hashable, Sendable {
+    public var stringValue: String
+    public var intValue: Int? { nil }
+
+    public init(_ stringValue: String) {
+        self.stringValue = stringValue
+    }
+
+    public init(stringValue: String) {
+        self.stringValue = stringValue
+    }
+
+    public init?(intValue: Int) {
+        nil
+    }
+}
+
 /// A field whose `null` means something ("clear this"), distinct from the field being absent
 /// (an optional `Nullable` that is `nil`).
 public enum Nullable<Wrapped: Sendable & Equatable & Codable>: Sendable, Equatable, Codable {
@@ -269,6 +289,9 @@ public struct SchemaValidator: Sendable {
             return nil
         case .integer(let minimum, let maximum):
             guard let number = value.doubleValue, number.rounded() == number else { return violation(path, "must be integer") }
+            if case .number(let double) = value, Int(exactly: double) == nil {
+                return violation(path, "must be a 64-bit integer")
+            }
             return bounds(number, minimum, maximum, path)
         case .number(let minimum, let maximum):
             guard let number = value.doubleValue else { return violation(path, "must be number") }

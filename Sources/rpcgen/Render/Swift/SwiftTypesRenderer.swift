@@ -51,6 +51,10 @@ struct SwiftTypesRenderer: Renderer {
                 SwiftTypeSpelling.documentation(property.documentation).forEach { writer.line($0) }
                 writer.line("public var \(SwiftTypeSpelling.propertyName(property)): \(SwiftTypeSpelling.propertyType(property))")
             }
+            if keepsUndeclaredMembers(object) {
+                writer.line("/// Members the schema does not declare, kept so that decoding and re-encoding loses nothing.")
+                writer.line("public var additionalProperties: [String: JSONValue]")
+            }
             if !object.properties.isEmpty { writer.line() }
             writeInitializer(object, into: &writer)
             guard !object.properties.isEmpty else { return }
@@ -63,8 +67,13 @@ struct SwiftTypesRenderer: Renderer {
         }
     }
 
+    /// Open objects with declared properties keep their other members in `additionalProperties`.
+    static func keepsUndeclaredMembers(_ object: IRObject) -> Bool {
+        object.allowsAdditionalProperties && !object.properties.isEmpty
+    }
+
     private static func writeInitializer(_ object: IRObject, into writer: inout CodeWriter) {
-        let parameters = object.properties.map { property -> String in
+        var parameters = object.properties.map { property -> String in
             let name = SwiftIdentifier.bare(SwiftTypeSpelling.propertyName(property))
             var parameter = "\(name): \(SwiftTypeSpelling.propertyType(property))"
             if let constant = property.constant, property.type == .string {
@@ -74,11 +83,13 @@ struct SwiftTypesRenderer: Renderer {
             }
             return parameter
         }
+        if keepsUndeclaredMembers(object) { parameters.append("additionalProperties: [String: JSONValue] = [:]") }
         writer.block("public init(\(parameters.joined(separator: ", ")))") { writer in
             for property in object.properties {
                 let name = SwiftIdentifier.bare(SwiftTypeSpelling.propertyName(property))
                 writer.line("self.\(name) = \(SwiftIdentifier.escaped(name))")
             }
+            if keepsUndeclaredMembers(object) { writer.line("self.additionalProperties = additionalProperties") }
         }
     }
 
@@ -112,6 +123,13 @@ struct SwiftTypesRenderer: Renderer {
                     writer.line("self.\(SwiftIdentifier.bare(name)) = try container.decodeIfPresent(\(type).self, forKey: \(key))")
                 }
             }
+            guard keepsUndeclaredMembers(object) else { return }
+            writer.line("let others = try decoder.container(keyedBy: AnyCodingKey.self)")
+            writer.line("var additionalProperties: [String: JSONValue] = [:]")
+            writer.block("for key in others.allKeys where CodingKeys(rawValue: key.stringValue) == nil") { writer in
+                writer.line("additionalProperties[key.stringValue] = try others.decode(JSONValue.self, forKey: key)")
+            }
+            writer.line("self.additionalProperties = additionalProperties")
         }
     }
 
@@ -122,6 +140,11 @@ struct SwiftTypesRenderer: Renderer {
                 let name = SwiftTypeSpelling.propertyName(property)
                 let method = property.required ? "encode" : "encodeIfPresent"
                 writer.line("try container.\(method)(\(SwiftIdentifier.bare(name) == name ? name : "self.\(SwiftIdentifier.bare(name))"), forKey: .\(name))")
+            }
+            guard keepsUndeclaredMembers(object) else { return }
+            writer.line("var others = encoder.container(keyedBy: AnyCodingKey.self)")
+            writer.block("for (key, value) in additionalProperties where CodingKeys(rawValue: key) == nil") { writer in
+                writer.line("try others.encode(value, forKey: AnyCodingKey(key))")
             }
         }
     }

@@ -242,10 +242,13 @@ public struct NotePutParams: Codable, Sendable, Equatable {
 public struct NotePutResult: Codable, Sendable, Equatable {
     public var note: Note
     public var ok: Bool
+    /// Members the schema does not declare, kept so that decoding and re-encoding loses nothing.
+    public var additionalProperties: [String: JSONValue]
 
-    public init(note: Note, ok: Bool) {
+    public init(note: Note, ok: Bool, additionalProperties: [String: JSONValue] = [:]) {
         self.note = note
         self.ok = ok
+        self.additionalProperties = additionalProperties
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -257,21 +260,34 @@ public struct NotePutResult: Codable, Sendable, Equatable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.note = try container.decode(Note.self, forKey: .note)
         self.ok = try container.decode(Bool.self, forKey: .ok)
+        let others = try decoder.container(keyedBy: AnyCodingKey.self)
+        var additionalProperties: [String: JSONValue] = [:]
+        for key in others.allKeys where CodingKeys(rawValue: key.stringValue) == nil {
+            additionalProperties[key.stringValue] = try others.decode(JSONValue.self, forKey: key)
+        }
+        self.additionalProperties = additionalProperties
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(note, forKey: .note)
         try container.encode(ok, forKey: .ok)
+        var others = encoder.container(keyedBy: AnyCodingKey.self)
+        for (key, value) in additionalProperties where CodingKeys(rawValue: key) == nil {
+            try others.encode(value, forKey: AnyCodingKey(key))
+        }
     }
 }
 
 /// The `PingParams` schema.
 public struct PingParams: Codable, Sendable, Equatable {
     public var probe: Bool?
+    /// Members the schema does not declare, kept so that decoding and re-encoding loses nothing.
+    public var additionalProperties: [String: JSONValue]
 
-    public init(probe: Bool? = nil) {
+    public init(probe: Bool? = nil, additionalProperties: [String: JSONValue] = [:]) {
         self.probe = probe
+        self.additionalProperties = additionalProperties
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -281,11 +297,21 @@ public struct PingParams: Codable, Sendable, Equatable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.probe = try container.decodeIfPresent(Bool.self, forKey: .probe)
+        let others = try decoder.container(keyedBy: AnyCodingKey.self)
+        var additionalProperties: [String: JSONValue] = [:]
+        for key in others.allKeys where CodingKeys(rawValue: key.stringValue) == nil {
+            additionalProperties[key.stringValue] = try others.decode(JSONValue.self, forKey: key)
+        }
+        self.additionalProperties = additionalProperties
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeIfPresent(probe, forKey: .probe)
+        var others = encoder.container(keyedBy: AnyCodingKey.self)
+        for (key, value) in additionalProperties where CodingKeys(rawValue: key) == nil {
+            try others.encode(value, forKey: AnyCodingKey(key))
+        }
     }
 }
 

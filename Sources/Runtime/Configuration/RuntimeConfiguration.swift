@@ -1,0 +1,101 @@
+import GeneratedProtocol
+import NIOCore
+
+/// Everything the transport needs to know, with the defaults the spec and the product
+/// documentation give. One value, built once at start-up (flags > env > config file > defaults).
+public struct RuntimeConfiguration: Sendable {
+    /// Address both listeners bind to. Default `127.0.0.1`; `0.0.0.0` in the container.
+    public var host: String = "127.0.0.1"
+    /// WebSocket (and Control UI) port. Default 18789; `0` picks a free port (tests).
+    public var port: Int = 18789
+    /// HTTP port for health, readiness and metrics. Default 18790; `0` picks a free port.
+    public var httpPort: Int = 18790
+
+    /// How clients prove who they are.
+    public var auth: AuthConfiguration = .init()
+    /// Origins allowed to open a WebSocket from a browser, besides the gateway's own host and
+    /// loopback. `*` allows any.
+    public var allowedOrigins: [String] = []
+
+    /// Largest inbound message in bytes; larger ones close the connection with 1009.
+    public var maxPayload: Int = ProtocolLimits.maxPayload
+    /// Outbound bytes queued for one client before it is closed as a slow consumer (1008).
+    public var maxBufferedBytes: Int = ProtocolLimits.maxBufferedBytes
+    /// Interval of `tick` events.
+    public var tickInterval: Duration = .milliseconds(ProtocolLimits.tickIntervalMs)
+    /// Time a client has to complete `connect`; then the socket is closed with 1000.
+    public var handshakeTimeout: Duration = .milliseconds(ProtocolLimits.handshakeTimeoutMs)
+
+    /// Budget of write requests (`chat.send`, `chat.abort`, `sessions.patch`, `sessions.delete`)
+    /// per client identity. `messages == 0` turns rate limiting off (benchmarks).
+    public var writeRateLimit: RateLimit = .init(messages: ProtocolLimits.rateLimitMessages, window: .milliseconds(ProtocolLimits.rateLimitWindowMs))
+    /// Budget of read requests per client identity: generous, so the Control UI's page load is
+    /// never throttled, but finite so a runaway client cannot monopolise the gateway.
+    public var readRateLimit: RateLimit = .init(messages: 1200, window: .seconds(60))
+    /// Failed authentications per address before a lockout.
+    public var authFailureLimit: AuthFailureLimit = .init()
+
+    /// Requests one connection may have in flight at once; further frames wait to be read.
+    public var maxConcurrentRequestsPerConnection: Int = 32
+    /// How long in-flight requests may run after shutdown starts before connections close.
+    public var shutdownGracePeriod: Duration = .seconds(10)
+    /// `restartExpectedMs` of the `shutdown` event, when a restart is expected.
+    public var restartExpectedMs: Int? = nil
+
+    /// Directory of a Control UI build served on the WebSocket port (SPA fallback to
+    /// `index.html`); nil serves a page that says how to connect.
+    public var controlUIDirectory: String? = nil
+
+    /// The version `hello-ok` and `/` report (the `SERVICE_VERSION` of the build).
+    public var serviceVersion: String = "0.0.0-dev"
+
+    public init() {}
+
+    /// A write or read budget.
+    public struct RateLimit: Sendable, Equatable {
+        public var messages: Int
+        public var window: Duration
+
+        public init(messages: Int, window: Duration) {
+            self.messages = messages
+            self.window = window
+        }
+
+        public var isEnabled: Bool { messages > 0 }
+    }
+
+    /// Lockout after repeated failed authentication (OpenClaw: 10 per 60 s → 5 minutes).
+    public struct AuthFailureLimit: Sendable, Equatable {
+        public var failures: Int = ProtocolLimits.authFailures
+        public var window: Duration = .milliseconds(ProtocolLimits.authFailureWindowMs)
+        public var lockout: Duration = .milliseconds(ProtocolLimits.authLockoutMs)
+        /// Loopback clients are never locked out unless this is false.
+        public var exemptLoopback: Bool = true
+
+        public init() {}
+    }
+}
+
+/// Shared-secret authentication, as OpenClaw's `connect.params.auth`.
+public struct AuthConfiguration: Sendable {
+    public enum Mode: String, Sendable {
+        /// `auth.token` must equal the configured token (`OPENCLAW_GATEWAY_TOKEN`).
+        case token
+        /// `auth.password` must equal the configured password.
+        case password
+        /// No secret; allowed only on loopback binds or with `--allow-unauthenticated`.
+        case none
+    }
+
+    public var mode: Mode = .none
+    /// The token or password. Never logged, never returned.
+    public var secret: String? = nil
+    /// Serve without a secret on a non-loopback address.
+    public var allowUnauthenticated: Bool = false
+
+    public init(mode: Mode = .none, secret: String? = nil, allowUnauthenticated: Bool = false) {
+        self.mode = mode
+        self.secret = secret
+        self.allowUnauthenticated = allowUnauthenticated
+    }
+}
