@@ -9,9 +9,23 @@ let package = Package(
     name: "kubeclaw",
     platforms: [.macOS(.v15)],
     products: [
+        .executable(name: "kubeclaw", targets: ["kubeclaw"]),
         .executable(name: "rpcgen", targets: ["rpcgen"]),
+        .executable(name: "ollama-sim", targets: ["ollama-sim"]),
         .library(name: "GeneratedProtocol", targets: ["GeneratedProtocol"]),
+        .library(name: "GatewayClient", targets: ["GatewayClient"]),
         .plugin(name: "RPCGenPlugin", targets: ["RPCGenPlugin"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // The generator: Foundation only, so anyone can vendor it.
@@ -30,6 +44,79 @@ let package = Package(
             swiftSettings: swiftSettings,
             plugins: ["RPCGenPlugin"]
         ),
+        // Transport: WebSocket + HTTP on SwiftNIO, handshake, limits, events, shutdown.
+        .target(
+            name: "Runtime",
+            dependencies: [
+                "GeneratedProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The hand-written GatewayMethods: agents, sessions, config, store.
+        .target(
+            name: "GatewayImpl",
+            dependencies: [
+                "GeneratedProtocol",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // A WebSocket client for the protocol: tests, the conformance runner, benchmarks.
+        .target(
+            name: "GatewayClient",
+            dependencies: [
+                "GeneratedProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "kubeclaw",
+            dependencies: [
+                "Runtime",
+                "GatewayImpl",
+                "GeneratedProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // A faithful Ollama simulator (library, so tests run it in-process) for tests, demos and benchmarks.
+        .target(
+            name: "OllamaSimulator",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ollama-sim",
+            dependencies: [
+                "OllamaSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "RPCGenTests",
             dependencies: ["rpcgen"],
@@ -39,6 +126,35 @@ let package = Package(
         .testTarget(
             name: "GeneratedProtocolTests",
             dependencies: ["GeneratedProtocol"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GatewayImplTests",
+            dependencies: ["GatewayImpl", "GeneratedProtocol", "OllamaSimulator"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OllamaSimulatorTests",
+            dependencies: [
+                "OllamaSimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GatewayClientTests",
+            dependencies: [
+                "GatewayClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RuntimeTests",
+            dependencies: ["Runtime", "GatewayImpl", "GatewayClient", "GeneratedProtocol", "OllamaSimulator"],
             swiftSettings: swiftSettings
         ),
     ],
