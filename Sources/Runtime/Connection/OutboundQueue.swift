@@ -1,0 +1,155 @@
+import NIOCore
+import NIOWebSocket
+import Synchronization
+
+/// The frames waiting to be written to one client, bounded in bytes.
+///
+/// Frames are accounted from enqueue until the socket writer took them, so a client that stops
+/// reading makes the queue grow until `limit`, and then the connection is closed rather than
+/// buffering without bound. Event `seq` numbers are assigned here, at the moment a frame is
+/// accepted, so a dropped frame never consumes a number.
+final class OutboundQueue: Sendable {
+    enum Outcome: Equatable {
+        case queued
+        /// A droppable frame was skipped because the client is behind.
+        case dropped
+        /// The frame would pass the byte limit: the client is a slow consumer.
+        case overflow
+        /// The queue is finished; the connection is closing.
+        case closed
+    }
+
+    struct Item: Sendable {
+        var frame: WebSocketFrame
+        var bytes: Int
+        /// The last frame: after writing it the connection closes.
+        var isClose: Bool
+    }
+
+    private struct State {
+        var items = CircularBuffer<Item>()
+        var bytes = 0
+        var seq = 0
+        var finished = false
+        var waiter: CheckedContinuation<Item?, Never>?
+    }
+
+    let limit: Int
+    private let state = Mutex(State())
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    /// Queues a text frame (a response).
+    func enqueue(text: ByteBuffer) -> Outcome {
+        push { _ in (text, nil) }
+    }
+
+    /// Queues a control frame (a pong); counted like any other frame.
+    func enqueue(control frame: WebSocketFrame) -> Outcome {
+        push({ _ in (frame.data, nil) }, opcode: frame.opcode)
+    }
+
+    /// Queues an event, giving it the connection's next `seq` when it is sequenced. A
+    /// droppable event (tick) is skipped when anything is still waiting.
+    func enqueue(event: EncodedEvent, droppable: Bool) -> Outcome {
+        push { state in
+            if droppable && state.bytes > 0 { return nil }
+            let seq = event.isSequenced ? state.seq + 1 : nil
+            return (event.frame(seq: seq), seq)
+        }
+    }
+
+    /// Queues the close frame and finishes the queue: nothing is accepted after it.
+    func close(code: WebSocketErrorCode, reason: String) {
+        var data = ByteBuffer()
+        data.write(webSocketErrorCode: code)
+        data.writeString(Self.truncated(reason, toUTF8Bytes: 120))
+        let item = Item(frame: WebSocketFrame(fin: true, opcode: .connectionClose, data: data), bytes: data.readableBytes, isClose: true)
+        let waiter: CheckedContinuation<Item?, Never>? = state.withLock { state in
+            guard !state.finished else { return nil }
+            state.finished = true
+            if let waiter = state.waiter {
+                state.waiter = nil
+                return waiter
+            }
+            state.items.append(item)
+            return nil
+        }
+        waiter?.resume(returning: item)
+    }
+
+    /// A close reason must fit a control frame; cut on a character boundary.
+    static func truncated(_ text: String, toUTF8Bytes limit: Int) -> String {
+        var result = ""
+        var used = 0
+        for character in text {
+            let size = character.utf8.count
+            if used + size > limit { break }
+            used += size
+            result.append(character)
+        }
+        return result
+    }
+
+    /// Finishes without a close frame (the peer is gone).
+    func finish() {
+        let waiter: CheckedContinuation<Item?, Never>? = state.withLock { state in
+            state.finished = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(returning: nil)
+    }
+
+    /// The next frame to write, waiting for one; nil once finished and drained.
+    func next() async -> Item? {
+        await withCheckedContinuation { continuation in
+            let ready: Item?? = state.withLock { state in
+                if let item = state.items.popFirst() { return .some(item) }
+                if state.finished { return .some(nil) }
+                state.waiter = continuation
+                return .none
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+
+    /// The writer handed `bytes` to the socket.
+    func written(_ bytes: Int) {
+        state.withLock { $0.bytes -= bytes }
+    }
+
+    var bufferedBytes: Int {
+        state.withLock { $0.bytes }
+    }
+
+    /// The `seq` of the last event queued.
+    var lastSeq: Int {
+        state.withLock { $0.seq }
+    }
+
+    /// `make` builds the frame (and the `seq` it takes) or returns nil to drop it.
+    private func push(_ make: (State) -> (ByteBuffer, Int?)?, opcode: WebSocketOpcode = .text) -> Outcome {
+        var handOff: (CheckedContinuation<Item?, Never>, Item)?
+        let outcome: Outcome = state.withLock { state in
+            guard !state.finished else { return .closed }
+            guard let (buffer, seq) = make(state) else { return .dropped }
+            let size = buffer.readableBytes
+            if state.bytes + size > limit { return .overflow }
+            if let seq { state.seq = seq }
+            let item = Item(frame: WebSocketFrame(fin: true, opcode: opcode, data: buffer), bytes: size, isClose: false)
+            state.bytes += size
+            if let waiter = state.waiter {
+                state.waiter = nil
+                handOff = (waiter, item)
+            } else {
+                state.items.append(item)
+            }
+            return .queued
+        }
+        if let (waiter, item) = handOff { waiter.resume(returning: item) }
+        return outcome
+    }
+}

@@ -1,0 +1,37 @@
+import NIOCore
+import NIOHTTP1
+
+/// Serves one HTTP/1.1 connection with a responder, request after request (keep-alive).
+enum HTTPConnectionServer {
+    typealias Responder = @Sendable (HTTPRequestSummary) async -> HTTPResponseSpec
+
+    static func serve(_ channel: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, respond: Responder) async {
+        try? await channel.executeThenClose { inbound, outbound in
+            var head: HTTPRequestHead?
+            for try await part in inbound {
+                switch part {
+                case .head(let requestHead):
+                    head = requestHead
+                case .body:
+                    continue  // the endpoints take no body; NIO bounds what it reads
+                case .end:
+                    guard let requestHead = head else { continue }
+                    head = nil
+                    var response: HTTPResponseSpec
+                    if requestHead.method == .GET || requestHead.method == .HEAD {
+                        response = await respond(HTTPRequestSummary(requestHead))
+                    } else {
+                        response = .methodNotAllowed
+                        response.headers.replaceOrAdd(name: "allow", value: "GET, HEAD")
+                    }
+                    response.headers.replaceOrAdd(name: "content-length", value: String(response.body.readableBytes))
+                    response.headers.replaceOrAdd(name: "connection", value: requestHead.isKeepAlive ? "keep-alive" : "close")
+                    try await outbound.write(.head(HTTPResponseHead(version: requestHead.version, status: response.status, headers: response.headers)))
+                    if requestHead.method != .HEAD { try await outbound.write(.body(.byteBuffer(response.body))) }
+                    try await outbound.write(.end(nil))
+                    if !requestHead.isKeepAlive { return }
+                }
+            }
+        }
+    }
+}

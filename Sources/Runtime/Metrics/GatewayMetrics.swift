@@ -1,0 +1,97 @@
+import CoreMetrics
+import GeneratedProtocol
+import Metrics
+import Prometheus
+
+/// The gateway's metrics, exported in the Prometheus text format on `/metrics`.
+///
+/// Each server owns its registry (rather than the process-global metrics system), so several
+/// servers in one process — tests — keep separate numbers.
+public final class GatewayMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    private let factory: PrometheusMetricsFactory
+
+    private let connectionsOpen: CoreMetrics.Meter
+    private let connectionsTotal: CoreMetrics.Counter
+    private let handshakesFailed: CoreMetrics.Counter
+    private let rateLimitedWrite: CoreMetrics.Counter
+    private let rateLimitedRead: CoreMetrics.Counter
+    private let authFailures: CoreMetrics.Counter
+    private let slowConsumers: CoreMetrics.Counter
+    private let bytesIn: CoreMetrics.Counter
+    private let bytesOut: CoreMetrics.Counter
+    private let eventsSent: CoreMetrics.Counter
+    private let requests: [String: CoreMetrics.Counter]
+    private let latency: [MethodName: Metrics.Timer]
+
+    static let outcomes = ["ok"] + ErrorCode.allCases.map(\.rawValue)
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
+            .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+            .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
+        ]
+        self.factory = factory
+        connectionsOpen = CoreMetrics.Meter(label: "kubeclaw_websocket_connections", factory: factory)
+        connectionsTotal = CoreMetrics.Counter(label: "kubeclaw_websocket_connections_total", factory: factory)
+        handshakesFailed = CoreMetrics.Counter(label: "kubeclaw_handshakes_failed_total", factory: factory)
+        rateLimitedWrite = CoreMetrics.Counter(label: "kubeclaw_rate_limited_total", dimensions: [("budget", "write")], factory: factory)
+        rateLimitedRead = CoreMetrics.Counter(label: "kubeclaw_rate_limited_total", dimensions: [("budget", "read")], factory: factory)
+        authFailures = CoreMetrics.Counter(label: "kubeclaw_auth_failures_total", factory: factory)
+        slowConsumers = CoreMetrics.Counter(label: "kubeclaw_slow_consumers_closed_total", factory: factory)
+        bytesIn = CoreMetrics.Counter(label: "kubeclaw_websocket_bytes_received_total", factory: factory)
+        bytesOut = CoreMetrics.Counter(label: "kubeclaw_websocket_bytes_sent_total", factory: factory)
+        eventsSent = CoreMetrics.Counter(label: "kubeclaw_events_published_total", factory: factory)
+        var requests: [String: CoreMetrics.Counter] = [:]
+        var latency: [MethodName: Metrics.Timer] = [:]
+        for method in MethodName.allCases {
+            for outcome in Self.outcomes {
+                requests[method.rawValue + "|" + outcome] = CoreMetrics.Counter(
+                    label: "kubeclaw_requests_total", dimensions: [("method", method.rawValue), ("outcome", outcome)], factory: factory)
+            }
+            latency[method] = Metrics.Timer(
+                label: "kubeclaw_request_duration_seconds", dimensions: [("method", method.rawValue)], factory: factory)
+        }
+        self.requests = requests
+        self.latency = latency
+    }
+
+    /// The Prometheus text exposition of every metric.
+    public func exposition() -> String {
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return String(decoding: buffer, as: UTF8.self)
+    }
+
+    func connectionOpened() {
+        connectionsOpen.increment()
+        connectionsTotal.increment()
+    }
+
+    func connectionClosed() { connectionsOpen.decrement() }
+    func handshakeFailed() { handshakesFailed.increment() }
+    func authenticationFailed() { authFailures.increment() }
+    func slowConsumerClosed() { slowConsumers.increment() }
+    func received(bytes: Int) { bytesIn.increment(by: bytes) }
+    func sent(bytes: Int) { bytesOut.increment(by: bytes) }
+    func eventPublished() { eventsSent.increment() }
+
+    func rateLimited(_ budget: RequestBudget) {
+        (budget == .write ? rateLimitedWrite : rateLimitedRead).increment()
+    }
+
+    /// One answered request: its outcome (`ok` or the error code) and how long it took.
+    func request(_ method: MethodName, outcome: String, duration: Duration) {
+        requests[method.rawValue + "|" + (Self.outcomes.contains(outcome) ? outcome : ErrorCode.unavailable.rawValue)]?.increment()
+        latency[method]?.recordNanoseconds(duration.nanoseconds)
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+    }
+}

@@ -1,0 +1,236 @@
+import Foundation
+import GeneratedProtocol
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOWebSocket
+import ServiceLifecycle
+import Synchronization
+
+/// The gateway's transport: the WebSocket port (OpenClaw protocol, plus the Control UI over
+/// plain HTTP) and the HTTP port (health, readiness, metrics), with graceful shutdown.
+///
+/// Run it in a `ServiceGroup` (SIGTERM/SIGINT start a graceful shutdown) or call `run()` and
+/// `shutdown()` directly.
+public final class GatewayServer<Methods: GatewayMethods>: Service, Sendable {
+    public let configuration: RuntimeConfiguration
+    public let eventBus: EventBus
+    public let metrics: GatewayMetrics
+    /// Phase and bound addresses.
+    public let state = ServerState()
+
+    private let environment: ConnectionEnvironment<Methods>
+    private let probes: HealthProbes
+    private let controlUI: ControlUIConfiguration
+    private let originPolicy: OriginPolicy
+    private let logger: Logger
+    private let trigger = ShutdownTrigger()
+    private let connections = Mutex<[String: GatewayConnection<Methods>]>([:])
+
+    public init(
+        configuration: RuntimeConfiguration,
+        methods: Methods,
+        makeContext: @escaping @Sendable (ConnectionInfo) -> Methods.Context,
+        eventBus: EventBus,
+        probes: HealthProbes = .none,
+        controlUI: ControlUIConfiguration = .init(),
+        metrics: GatewayMetrics = GatewayMetrics(),
+        logger: Logger = Logger(label: "kubeclaw.runtime")
+    ) {
+        self.configuration = configuration
+        self.eventBus = eventBus
+        self.metrics = metrics
+        self.probes = probes
+        self.controlUI = controlUI
+        self.originPolicy = OriginPolicy(allowedOrigins: configuration.allowedOrigins)
+        self.logger = logger
+        self.environment = ConnectionEnvironment(
+            configuration: configuration, dispatcher: Dispatcher(methods: methods), makeContext: makeContext,
+            eventBus: eventBus, metrics: metrics, logger: logger)
+    }
+
+    /// Starts a graceful shutdown (what SIGTERM does inside a `ServiceGroup`).
+    public func shutdown() {
+        trigger.fire()
+    }
+
+    /// Serves until shutdown: binds both ports, then accepts connections; on shutdown stops
+    /// accepting, sends `shutdown`, lets requests finish within the grace period, closes every
+    /// connection with 1012, and returns.
+    public func run() async throws {
+        do {
+            try await withGracefulShutdownHandler {
+                try await serve()
+            } onGracefulShutdown: {
+                self.trigger.fire()
+            }
+        } catch {
+            state.failed(error)
+            throw error
+        }
+        state.enter(.stopped)
+    }
+
+    private func serve() async throws {
+        let httpServer = try await bindHTTP()
+        let webSocketServer = try await bindWebSocket()
+        let addresses = ServerState.Addresses(
+            host: configuration.host,
+            webSocketPort: webSocketServer.channel.localAddress?.port ?? configuration.port,
+            httpPort: httpServer.channel.localAddress?.port ?? configuration.httpPort)
+        state.serving(at: addresses)
+        logger.info("gateway listening", metadata: [
+            "ws": "ws://\(addresses.host):\(addresses.webSocketPort)", "http": "http://\(addresses.host):\(addresses.httpPort)",
+            "auth": "\(configuration.auth.mode.rawValue)",
+        ])
+
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await self.acceptWebSocketConnections(webSocketServer) }
+            group.addTask { try await self.acceptHTTPConnections(httpServer) }
+            group.addTask {
+                await self.eventBus.runTicks(every: self.configuration.tickInterval, now: { GatewayConnection<Methods>.nowMs() })
+            }
+            await trigger.wait()
+            await drain(webSocketServer: webSocketServer)
+            try? await httpServer.channel.close()
+            group.cancelAll()
+        }
+    }
+
+    private func drain(webSocketServer: NIOAsyncChannel<EventLoopFuture<WebSocketUpgradeResult>, Never>) async {
+        state.enter(.draining)
+        logger.info("shutting down: no new connections; finishing requests", metadata: [
+            "connections": "\(connections.withLock { $0.count })",
+        ])
+        try? await webSocketServer.channel.close()
+        eventBus.publish(.shutdown(ShutdownEvent(reason: "gateway stopping", restartExpectedMs: configuration.restartExpectedMs)))
+        let deadline = ContinuousClock.now + configuration.shutdownGracePeriod
+        let open = connections.withLock { Array($0.values) }
+        await withDiscardingTaskGroup { group in
+            for connection in open {
+                group.addTask { await connection.drain(until: deadline) }
+            }
+        }
+        // The close frames are queued; give clients a moment to receive them.
+        let closeDeadline = ContinuousClock.now + .seconds(3)
+        while connections.withLock({ !$0.isEmpty }), ContinuousClock.now < closeDeadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        logger.info("shutdown complete")
+    }
+
+    // MARK: WebSocket port
+
+    private func bindWebSocket() async throws -> NIOAsyncChannel<EventLoopFuture<WebSocketUpgradeResult>, Never> {
+        let maxPayload = configuration.maxPayload
+        let originPolicy = self.originPolicy
+        let logger = self.logger
+        return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(.backlog, value: 4096)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .bind(host: configuration.host, port: configuration.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let upgrader = NIOTypedWebSocketServerUpgrader<WebSocketUpgradeResult>(
+                        maxFrameSize: maxPayload,
+                        shouldUpgrade: { channel, head in
+                            let origin = head.headers.first(name: "origin")
+                            guard originPolicy.allows(origin: origin, host: head.headers.first(name: "host")) else {
+                                logger.warning("WebSocket upgrade refused: origin not allowed", metadata: ["origin": "\(origin ?? "")"])
+                                return channel.eventLoop.makeSucceededFuture(nil)
+                            }
+                            return channel.eventLoop.makeSucceededFuture(HTTPHeaders())
+                        },
+                        upgradePipelineHandler: { channel, head in
+                            channel.eventLoop.makeCompletedFuture {
+                                // Fragmented messages are reassembled up to maxPayload; past it the
+                                // read fails and the connection closes with 1009.
+                                try channel.pipeline.syncOperations.addHandler(NIOWebSocketFrameAggregator(
+                                    minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 4096, maxAccumulatedFrameSize: maxPayload))
+                                let asyncChannel = try NIOAsyncChannel<WebSocketFrame, WebSocketFrame>(wrappingChannelSynchronously: channel)
+                                let remote = channel.remoteAddress
+                                let request = UpgradeRequest(
+                                    head: head, remoteAddress: remote?.ipAddress ?? "unknown", isLoopback: Self.isLoopback(remote))
+                                return WebSocketUpgradeResult.webSocket(asyncChannel, request)
+                            }
+                        })
+                    let upgradeConfiguration = NIOTypedHTTPServerUpgradeConfiguration<WebSocketUpgradeResult>(
+                        upgraders: [upgrader],
+                        notUpgradingCompletionHandler: { channel in
+                            channel.eventLoop.makeCompletedFuture {
+                                .http(try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel))
+                            }
+                        })
+                    return try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(
+                        configuration: .init(upgradeConfiguration: upgradeConfiguration))
+                }
+            }
+    }
+
+    private func acceptWebSocketConnections(_ server: NIOAsyncChannel<EventLoopFuture<WebSocketUpgradeResult>, Never>) async throws {
+        let endpoints = ControlUIEndpoints(configuration: controlUI, webSocketPort: { [state] in
+            state.addressesNow()?.webSocketPort ?? 0
+        })
+        try await server.executeThenClose { inbound in
+            try await withThrowingDiscardingTaskGroup { group in
+                for try await upgrade in inbound {
+                    group.addTask {
+                        do {
+                            switch try await upgrade.get() {
+                            case .webSocket(let channel, let request):
+                                await self.serveWebSocket(channel, request: request)
+                            case .http(let channel):
+                                await HTTPConnectionServer.serve(channel, respond: endpoints.respond)
+                            }
+                        } catch {
+                            self.logger.debug("connection failed before it was served", metadata: ["error": "\(error)"])
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private func serveWebSocket(_ channel: NIOAsyncChannel<WebSocketFrame, WebSocketFrame>, request: UpgradeRequest) async {
+        let connection = GatewayConnection(environment: environment, upgrade: request, channel: channel.channel)
+        connections.withLock { $0[connection.connId] = connection }
+        defer { _ = connections.withLock { $0.removeValue(forKey: connection.connId) } }
+        if trigger.hasFired {
+            connection.close(.init(codeNumber: Int(CloseCode.serviceRestart.rawValue)), reason: "service restart")
+        }
+        await connection.run(channel)
+    }
+
+    // MARK: HTTP port
+
+    private func bindHTTP() async throws -> NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never> {
+        try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .bind(host: configuration.host, port: configuration.httpPort) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
+                }
+            }
+    }
+
+    private func acceptHTTPConnections(
+        _ server: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
+    ) async throws {
+        let endpoints = OpsEndpoints(
+            state: state, probes: probes, metrics: metrics, eventBus: eventBus, version: configuration.serviceVersion)
+        try await server.executeThenClose { inbound in
+            try await withThrowingDiscardingTaskGroup { group in
+                for try await connection in inbound {
+                    group.addTask { await HTTPConnectionServer.serve(connection, respond: endpoints.respond) }
+                }
+            }
+        }
+    }
+
+    static func isLoopback(_ address: SocketAddress?) -> Bool {
+        guard let ip = address?.ipAddress else { return false }
+        return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
+    }
+}

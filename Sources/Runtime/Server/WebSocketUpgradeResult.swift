@@ -1,0 +1,9 @@
+import NIOCore
+import NIOHTTP1
+import NIOWebSocket
+
+/// What an accepted TCP connection on the WebSocket port turned into.
+enum WebSocketUpgradeResult: Sendable {
+    case webSocket(NIOAsyncChannel<WebSocketFrame, WebSocketFrame>, UpgradeRequest)
+    case http(NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>)
+}
