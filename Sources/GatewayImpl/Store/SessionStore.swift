@@ -1,0 +1,41 @@
+/// Where the gateway keeps sessions, their transcripts and the idempotency records of chat
+/// runs. The embedded default is ``SQLiteSessionStore``; replicas share a PostgreSQL one.
+///
+/// Every call throws ``SessionStoreError`` (or `CancellationError` when the calling task is
+/// cancelled before the database is reached); after ``close()`` every call throws
+/// ``SessionStoreError/closed``.
+public protocol SessionStore: Sendable {
+    /// The session with this exact key, or nil.
+    func session(key: String) async throws -> SessionRecord?
+    /// Inserts or replaces by key; enforces label uniqueness (throws labelInUse).
+    /// Replacing a session keeps its transcript.
+    func saveSession(_ record: SessionRecord) async throws
+    /// Sorted by updatedAt descending, then key; "cron:*" keys never listed; "global"/"unknown" only when included.
+    func sessions(matching query: SessionQuery) async throws -> [SessionRecord]
+    /// Every stored session, the hidden ones (`cron:*`, `global`, `unknown`) included.
+    func sessionCount() async throws -> Int
+    /// Removes the session (and its messages when deleteTranscript); false when it did not exist.
+    func deleteSession(key: String, deleteTranscript: Bool) async throws -> Bool
+    /// Appends atomically and bumps the session's updatedAt to the message timestamp (creating nothing: the session must exist — throw unavailable otherwise). Returns it with `id` set. Durable when it returns (a crash right after loses nothing).
+    func appendMessage(_ message: StoredMessage) async throws -> StoredMessage
+    /// The newest `limit` messages of the session, oldest first.
+    func messages(sessionKey: String, limit: Int) async throws -> [StoredMessage]
+    /// The session's earliest message with this role, or nil.
+    func firstMessage(sessionKey: String, role: String) async throws -> StoredMessage?
+    /// The session's latest message, or nil.
+    func lastMessage(sessionKey: String) async throws -> StoredMessage?
+    /// Idempotent run start: inserts when the key is new and returns (record, true); returns (existing, false) otherwise.
+    func beginRun(_ run: RunRecord) async throws -> (record: RunRecord, created: Bool)
+    /// The run with this idempotency key, or nil (never started, or pruned).
+    func run(idempotencyKey: String) async throws -> RunRecord?
+    /// Records the run's outcome and sets its updatedAt to `at`; an unknown key changes nothing.
+    func finishRun(idempotencyKey: String, status: RunStatus, summary: String?, at: Int64) async throws
+    /// Runs still marked `running` (after a crash these are stale; the gateway marks them aborted at start-up).
+    func runningRuns() async throws -> [RunRecord]
+    /// Forget finished runs last updated before `before` (idempotency TTL).
+    func pruneRuns(updatedBefore before: Int64) async throws
+    /// True when a trivial query succeeds; never throws.
+    func isHealthy() async -> Bool
+    /// Checkpoints the WAL and closes; idempotent.
+    func close() async throws
+}

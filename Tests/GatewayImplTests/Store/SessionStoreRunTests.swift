@@ -1,0 +1,91 @@
+import GatewayImpl
+import Testing
+
+/// Run records: `chat.send` idempotency (runId == idempotencyKey), outcomes, crash recovery, TTL.
+@Suite("Session store: runs")
+struct SessionStoreRunTests {
+    @Test("beginRun creates a new key; a second begin with the same key returns the first record, created false")
+    func beginIsIdempotent() async throws {
+        try await withStore { store in
+            let run = makeRun("idem-1", at: 1_000)
+            let first = try await store.beginRun(run)
+            #expect(first.created)
+            #expect(first.record == run)
+
+            let retry = RunRecord(idempotencyKey: "idem-1", sessionKey: "agent:main:other", status: .running,
+                                  summary: "retry", createdAt: 2_000, updatedAt: 2_000)
+            let second = try await store.beginRun(retry)
+            #expect(second.created == false)
+            #expect(second.record == run)
+            #expect(try await store.run(idempotencyKey: "idem-1") == run)
+            #expect(try await store.run(idempotencyKey: "idem-2") == nil)
+        }
+    }
+
+    @Test("concurrent begins of one key create it exactly once")
+    func concurrentBegins() async throws {
+        try await withStore { store in
+            let created = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for attempt in 0..<10 {
+                    group.addTask { try await store.beginRun(makeRun("idem-race", at: Int64(attempt))).created }
+                }
+                return try await group.reduce(into: 0) { count, created in count += created ? 1 : 0 }
+            }
+            #expect(created == 1)
+        }
+    }
+
+    @Test("finishRun records status, summary and time; a retry then sees the outcome")
+    func finish() async throws {
+        try await withStore { store in
+            _ = try await store.beginRun(makeRun("idem-1", at: 1_000))
+            try await store.finishRun(idempotencyKey: "idem-1", status: .error, summary: "model not found", at: 1_500)
+
+            let expected = RunRecord(idempotencyKey: "idem-1", sessionKey: "agent:main:main", status: .error,
+                                     summary: "model not found", createdAt: 1_000, updatedAt: 1_500)
+            #expect(try await store.run(idempotencyKey: "idem-1") == expected)
+            let retry = try await store.beginRun(makeRun("idem-1", at: 2_000))
+            #expect(retry.record == expected)
+            #expect(retry.created == false)
+        }
+    }
+
+    @Test("finishing an unknown run changes nothing and does not fail")
+    func finishUnknown() async throws {
+        try await withStore { store in
+            try await store.finishRun(idempotencyKey: "never-started", status: .ok, summary: nil, at: 1)
+            #expect(try await store.run(idempotencyKey: "never-started") == nil)
+        }
+    }
+
+    @Test("runningRuns lists only runs still running, oldest first")
+    func running() async throws {
+        try await withStore { store in
+            _ = try await store.beginRun(makeRun("late", at: 3_000))
+            _ = try await store.beginRun(makeRun("done", at: 1_000))
+            _ = try await store.beginRun(makeRun("early", at: 2_000))
+            try await store.finishRun(idempotencyKey: "done", status: .ok, summary: nil, at: 1_100)
+
+            #expect(try await store.runningRuns().map(\.idempotencyKey) == ["early", "late"])
+        }
+    }
+
+    @Test("pruneRuns forgets finished runs updated before the cut-off, keeps newer and running ones")
+    func prune() async throws {
+        try await withStore { store in
+            for key in ["old-ok", "old-aborted", "new-ok", "old-running"] {
+                _ = try await store.beginRun(makeRun(key, at: 100))
+            }
+            try await store.finishRun(idempotencyKey: "old-ok", status: .ok, summary: nil, at: 500)
+            try await store.finishRun(idempotencyKey: "old-aborted", status: .aborted, summary: nil, at: 999)
+            try await store.finishRun(idempotencyKey: "new-ok", status: .ok, summary: nil, at: 1_000)
+
+            try await store.pruneRuns(updatedBefore: 1_000)
+
+            #expect(try await store.run(idempotencyKey: "old-ok") == nil)
+            #expect(try await store.run(idempotencyKey: "old-aborted") == nil)
+            #expect(try await store.run(idempotencyKey: "new-ok")?.status == .ok)
+            #expect(try await store.run(idempotencyKey: "old-running")?.status == .running)
+        }
+    }
+}
