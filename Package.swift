@@ -137,6 +137,7 @@ let package = Package(
             name: "OllamaSimulatorTests",
             dependencies: [
                 "OllamaSimulator",
+                "GatewayImpl",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings

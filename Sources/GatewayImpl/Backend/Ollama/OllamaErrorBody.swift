@@ -1,0 +1,4 @@
+/// Ollama's error reply: `{"error":"…"}`.
+struct OllamaErrorBody: Decodable, Sendable {
+    var error: String
+}

@@ -1,0 +1,4 @@
+/// `GET /api/tags` → `{"models":[{"name","model","details":{…}},…]}`.
+struct OllamaTagsBody: Decodable, Sendable {
+    var models: [OllamaTagsEntry]?
+}

@@ -1,0 +1,4 @@
+/// `GET /api/version` → `{"version":"…"}`.
+struct OllamaVersionBody: Decodable, Sendable {
+    var version: String
+}

@@ -1,0 +1,30 @@
+/// The whole behaviour as JSON, returned by `GET /_sim/behaviour` and by a successful
+/// `POST`, in the same field names a patch uses; every field is present (`null` when unset).
+struct BehaviourDocument: Encodable, Sendable {
+    var behaviour: SimulatorBehaviour
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: BehaviourKey.self)
+        try container.encode(behaviour.models.map(ModelDocument.init), forKey: .models)
+        switch behaviour.reply {
+        case .text(let text):
+            try container.encode(text, forKey: .reply)
+            try container.encode(false, forKey: .echo)
+        case .echo:
+            try container.encodeNil(forKey: .reply)
+            try container.encode(true, forKey: .echo)
+        }
+        try container.encode(behaviour.tokenization.rawValue, forKey: .tokenization)
+        try container.encode(behaviour.tokensPerSecond, forKey: .tokensPerSecond)
+        let delay = behaviour.timeToFirstToken.components
+        let milliseconds = delay.seconds * 1_000 + delay.attoseconds / 1_000_000_000_000_000
+        try container.encode(milliseconds, forKey: .firstTokenDelayMilliseconds)
+        try container.encode(behaviour.errorStatus, forKey: .errorStatus)
+        try container.encode(behaviour.errorMessage, forKey: .errorMessage)
+        try container.encode(behaviour.cutAfterChunks, forKey: .cutAfter)
+        try container.encode(behaviour.hang, forKey: .hang)
+        try container.encode(behaviour.malformedLineAfterChunks, forKey: .malformedAfter)
+        try container.encode(behaviour.pullFails, forKey: .pullFails)
+        try container.encode(behaviour.version, forKey: .version)
+    }
+}

@@ -1,0 +1,17 @@
+/// The JSON field names of the control endpoint (`/_sim/behaviour`), shared by the patch
+/// it accepts and the document it returns. snake_case, like the Ollama API beside it.
+enum BehaviourKey: String, CodingKey, CaseIterable {
+    case models
+    case reply
+    case echo
+    case tokenization
+    case tokensPerSecond = "tokens_per_second"
+    case firstTokenDelayMilliseconds = "first_token_delay_ms"
+    case errorStatus = "error_status"
+    case errorMessage = "error_message"
+    case cutAfter = "cut_after"
+    case hang
+    case malformedAfter = "malformed_after"
+    case pullFails = "pull_fails"
+    case version
+}

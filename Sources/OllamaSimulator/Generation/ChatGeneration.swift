@@ -1,0 +1,73 @@
+/// The reply a chat request gets, worked out before anything is written: the text, its
+/// pieces, the token counts and why it stops. Pure, so the same request always gets the
+/// same reply.
+struct ChatGeneration: Sendable {
+    let model: String
+    let tokens: [String]
+    let promptTokens: Int
+    let doneReason: String
+
+    init(model: String, messages: [ChatMessageBody], options: [String: JSONValue], behaviour: SimulatorBehaviour) {
+        self.model = model
+        let text: String
+        switch behaviour.reply {
+        case .text(let fixed):
+            text = fixed
+        case .echo:
+            text = messages.last { $0.role == "user" }?.content ?? ""
+        }
+        var tokens = behaviour.tokenization.tokens(of: text)
+        var doneReason = "stop"
+        // `num_predict` caps the reply as it does in Ollama, which then reports `length`.
+        if let limit = options["num_predict"]?.numberValue, limit >= 0, Int(limit) < tokens.count {
+            tokens = Array(tokens.prefix(Int(limit)))
+            doneReason = "length"
+        }
+        self.tokens = tokens
+        self.doneReason = doneReason
+        // A word count stands in for the prompt's tokens: deterministic and monotonic in the input.
+        let promptWords = messages.reduce(0) { $0 + SimulatorTokenization.words.tokens(of: $1.content).count }
+        self.promptTokens = max(1, promptWords)
+    }
+
+    var text: String {
+        tokens.joined()
+    }
+
+    /// A streamed piece: `done:false` with one piece of content.
+    func chunk(_ token: String) -> ChatResponseLine {
+        ChatResponseLine(
+            model: model,
+            createdAt: WireTimestamp.now(),
+            message: ChatMessageBody(role: "assistant", content: token),
+            done: false
+        )
+    }
+
+    /// The final object: `done:true`, `done_reason` and the statistics. Streamed, its content
+    /// is empty (the pieces came before); unstreamed, it carries the whole reply.
+    func final(content: String, requestStart: ContinuousClock.Instant, firstToken: ContinuousClock.Instant)
+        -> ChatResponseLine
+    {
+        let end = ContinuousClock.now
+        return ChatResponseLine(
+            model: model,
+            createdAt: WireTimestamp.now(),
+            message: ChatMessageBody(role: "assistant", content: content),
+            doneReason: doneReason,
+            done: true,
+            totalDuration: Self.nanoseconds(end - requestStart),
+            loadDuration: Self.nanoseconds(firstToken - requestStart),
+            promptEvalCount: promptTokens,
+            // Nominal: a real model spends about this long per prompt token on a small GPU.
+            promptEvalDuration: Int64(promptTokens) * 250_000,
+            evalCount: tokens.count,
+            evalDuration: max(1, Self.nanoseconds(end - firstToken))
+        )
+    }
+
+    static func nanoseconds(_ duration: Duration) -> Int64 {
+        let components = duration.components
+        return components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+    }
+}

@@ -1,0 +1,150 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A faithful, scriptable stand-in for an Ollama server, for tests, demos and benchmarks.
+///
+/// It speaks Ollama's HTTP API (`/api/version`, `/api/tags`, `/api/show`, `/api/chat`,
+/// `/api/pull`, `/`) over real sockets, answers deterministically according to a
+/// ``SimulatorBehaviour``, and counts what it saw (``SimulatorStats``) — including chats
+/// whose client went away mid-stream, which is how a test proves an abort reached the backend.
+///
+/// Run it inside structured concurrency; it serves until its task is cancelled:
+///
+/// ```swift
+/// let simulator = OllamaSimulator(behaviour: .init(tokensPerSecond: 20))
+/// try await simulator.withRunning { port in
+///     // talk to http://127.0.0.1:\(port)
+///     simulator.behaviour.hang = true
+///     print(simulator.stats().chatsStarted)
+/// }
+/// ```
+///
+/// Its own control endpoints, `GET|POST /_sim/behaviour`, `GET /_sim/stats` and
+/// `POST /_sim/reset`, do the same over HTTP for a simulator in another process.
+public struct OllamaSimulator: Sendable {
+    /// The address it binds; keep the default loopback address for tests.
+    public let host: String
+    /// The port it binds; `0` picks a free one, reported by ``listeningPort()``.
+    public let port: Int
+    /// Request bodies larger than this are answered with 413.
+    public let maxRequestBodyBytes: Int
+    private let logger: Logger
+    private let state: SimulatorState
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        behaviour: SimulatorBehaviour = .init(),
+        maxRequestBodyBytes: Int = 8 * 1024 * 1024,
+        logger: Logger = Logger(label: "ollama-sim")
+    ) {
+        self.host = host
+        self.port = port
+        self.maxRequestBodyBytes = maxRequestBodyBytes
+        self.logger = logger
+        self.state = SimulatorState(behaviour: behaviour)
+    }
+
+    /// The behaviour the next request will see. Setting it affects every copy of this
+    /// simulator value, running or not.
+    public var behaviour: SimulatorBehaviour {
+        get { state.behaviour }
+        nonmutating set { state.behaviour = newValue }
+    }
+
+    /// Changes the behaviour in one atomic step, e.g. `simulator.updateBehaviour { $0.hang = true }`.
+    public func updateBehaviour(_ update: (inout SimulatorBehaviour) -> Void) {
+        _ = state.updateBehaviour(update)
+    }
+
+    /// A snapshot of the counters.
+    public func stats() -> SimulatorStats {
+        state.stats
+    }
+
+    /// Zeroes the counters and forgets the last chat request; chats still running stay in
+    /// ``SimulatorStats/currentlyStreaming`` until they end.
+    public func resetStats() {
+        state.resetStats()
+    }
+
+    /// The port it listens on, or nil before it is listening and after it stopped.
+    public var boundPort: Int? {
+        state.boundPort
+    }
+
+    /// Waits until ``run()`` is listening and returns the port. Throws
+    /// ``SimulatorError/notListening(_:)`` if the server failed to bind or stopped, and
+    /// `CancellationError` if the waiting task is cancelled.
+    public func listeningPort() async throws -> Int {
+        try await state.listeningPort()
+    }
+
+    /// Binds and serves until the calling task is cancelled, then closes every connection
+    /// and returns. A simulator runs once: a second call throws ``SimulatorError/alreadyStarted``.
+    public func run() async throws {
+        try state.markStarting()
+        let server: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
+        do {
+            server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .serverChannelOption(.backlog, value: 256)
+                .bind(host: host, port: port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                        return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
+                            wrappingChannelSynchronously: channel
+                        )
+                    }
+                }
+        } catch {
+            state.markEnded(failure: "could not listen on \(host):\(port): \(error)")
+            throw error
+        }
+        guard let boundPort = server.channel.localAddress?.port else {
+            try? await server.channel.close()
+            state.markEnded(failure: "the listening socket has no port")
+            throw SimulatorError.notListening("the listening socket has no port")
+        }
+        state.markListening(port: boundPort)
+        logger.info("ollama simulator listening", metadata: ["host": "\(host)", "port": "\(boundPort)"])
+        defer { state.markEnded(failure: nil) }
+
+        let connectionHandler = ConnectionHandler(
+            router: EndpointRouter(state: state, logger: logger),
+            maxRequestBodyBytes: maxRequestBodyBytes,
+            logger: logger
+        )
+        do {
+            // A discarding group, so finished connections do not pile up until shutdown.
+            try await withThrowingDiscardingTaskGroup { group in
+                try await server.executeThenClose { connections in
+                    for try await connection in connections {
+                        group.addTask { await connectionHandler.serve(connection) }
+                    }
+                }
+            }
+        } catch where Task.isCancelled {
+            // Cancellation is the way to stop the simulator, not a failure.
+        }
+    }
+
+    /// Runs the simulator for the duration of `body`, which receives the listening port;
+    /// stops it (closing every connection) when `body` returns or throws.
+    public func withRunning<Result>(_ body: (_ port: Int) async throws -> Result) async throws -> Result {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await run() }
+            do {
+                let port = try await listeningPort()
+                let result = try await body(port)
+                group.cancelAll()
+                return result
+            } catch {
+                group.cancelAll()
+                throw error
+            }
+        }
+    }
+}

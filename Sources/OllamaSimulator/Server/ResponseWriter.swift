@@ -1,0 +1,62 @@
+import NIOCore
+import NIOHTTP1
+
+/// Writes one response on a connection: either whole (with `content-length`), or streamed
+/// as chunks, each flushed as it is written.
+struct ResponseWriter: Sendable {
+    let outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
+    let requestHead: HTTPRequestHead
+
+    /// Whether the connection may carry another request after this response.
+    var keepAlive: Bool {
+        requestHead.isKeepAlive
+    }
+
+    func sendWhole(
+        status: HTTPResponseStatus,
+        contentType: String,
+        body: ByteBuffer,
+        extraHeaders: [(String, String)] = []
+    ) async throws {
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: contentType)
+        headers.add(name: "content-length", value: String(body.readableBytes))
+        for (name, value) in extraHeaders { headers.add(name: name, value: value) }
+        if !keepAlive { headers.add(name: "connection", value: "close") }
+        try await outbound.write(.head(HTTPResponseHead(version: requestHead.version, status: status, headers: headers)))
+        if requestHead.method != .HEAD {
+            try await outbound.write(.body(.byteBuffer(body)))
+        }
+        try await outbound.write(.end(nil))
+    }
+
+    func sendJSON(status: HTTPResponseStatus = .ok, _ value: some Encodable) async throws {
+        try await sendWhole(status: status, contentType: "application/json; charset=utf-8", body: WireJSON.encode(value))
+    }
+
+    /// Ollama's error reply: the status plus `{"error": message}`.
+    func sendError(status: HTTPResponseStatus, _ message: String) async throws {
+        try await sendJSON(status: status, ErrorBody(error: message))
+    }
+
+    func sendText(status: HTTPResponseStatus = .ok, _ text: String) async throws {
+        try await sendWhole(status: status, contentType: "text/plain; charset=utf-8", body: ByteBuffer(string: text))
+    }
+
+    /// The head of a streamed NDJSON reply; without a length, the encoder frames the body as chunked.
+    func startStream() async throws {
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: "application/x-ndjson")
+        if !keepAlive { headers.add(name: "connection", value: "close") }
+        try await outbound.write(.head(HTTPResponseHead(version: requestHead.version, status: .ok, headers: headers)))
+    }
+
+    /// One piece of a streamed body, flushed at once.
+    func sendChunk(_ bytes: ByteBuffer) async throws {
+        try await outbound.write(.body(.byteBuffer(bytes)))
+    }
+
+    func endStream() async throws {
+        try await outbound.write(.end(nil))
+    }
+}

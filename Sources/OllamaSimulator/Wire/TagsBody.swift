@@ -1,0 +1,4 @@
+/// `GET /api/tags` → `{"models":[…]}`.
+struct TagsBody: Encodable, Sendable {
+    var models: [TagsModelEntry]
+}
