@@ -1,0 +1,103 @@
+import Foundation
+import GeneratedProtocol
+import Synchronization
+
+/// Publishes one run's `agent` and `chat` events, numbering them with the run's own `seq`
+/// (shared by both kinds, as in OpenClaw) and coalescing deltas.
+final class RunEventEmitter: Sendable {
+    private struct State {
+        var seq = 0
+        var coalescer: DeltaCoalescer
+    }
+
+    let runId: String
+    let sessionKey: String
+    let interval: Duration
+    private let events: any GatewayEventSink
+    private let state: Mutex<State>
+
+    init(runId: String, sessionKey: String, events: any GatewayEventSink, interval: Duration = .milliseconds(150)) {
+        self.runId = runId
+        self.sessionKey = sessionKey
+        self.events = events
+        self.interval = interval
+        self.state = Mutex(State(coalescer: DeltaCoalescer(interval: interval)))
+    }
+
+    /// Everything the model said so far.
+    var text: String { state.withLock { $0.coalescer.text } }
+
+    func lifecycle(phase: String, extra: [String: JSONValue] = [:]) {
+        let seq = nextSeq()
+        var data: [String: JSONValue] = ["phase": .string(phase)]
+        data.merge(extra) { _, new in new }
+        events.publish(.agent(AgentEvent(data: data, runId: runId, seq: seq, sessionKey: sessionKey, stream: "lifecycle", ts: Self.nowMs())))
+    }
+
+    /// A token from the model; sends a delta when the coalescing rule allows.
+    func token(_ token: String) {
+        let due = state.withLock { $0.coalescer.append(token, at: .now) }
+        if let due { sendDelta(due) }
+    }
+
+    /// Sends pending text once the interval has passed (called by the run's flush ticker).
+    func flushIfDue() {
+        let due = state.withLock { $0.coalescer.flushIfDue(at: .now) }
+        if let due { sendDelta(due) }
+    }
+
+    func final(text: String, stopReason: String, usage: JSONValue?, at timestamp: Int) {
+        let pending = state.withLock { $0.coalescer.flush(at: .now) }
+        if let pending { sendDelta(pending) }
+        lifecycle(phase: "end", extra: ["stopReason": .string(stopReason)])
+        var message = Self.message(text, timestamp: timestamp)
+        if case .object(var members) = message {
+            members["stopReason"] = .string(stopReason)
+            if let usage { members["usage"] = usage }
+            message = .object(members)
+        }
+        events.publish(.chat(ChatEvent(
+            message: message, runId: runId, seq: nextSeq(), sessionKey: sessionKey, state: .final,
+            stopReason: stopReason, usage: usage)))
+    }
+
+    func aborted(stopReason: String, at timestamp: Int) {
+        let partial = text
+        lifecycle(phase: "end", extra: ["stopReason": .string(stopReason), "aborted": true])
+        events.publish(.chat(ChatEvent(
+            message: partial.isEmpty ? nil : Self.message(partial, timestamp: timestamp), runId: runId, seq: nextSeq(),
+            sessionKey: sessionKey, state: .aborted, stopReason: stopReason)))
+    }
+
+    func error(_ message: String, at timestamp: Int) {
+        lifecycle(phase: "error", extra: ["error": .string(message)])
+        events.publish(.chat(ChatEvent(
+            errorMessage: message, runId: runId, seq: nextSeq(), sessionKey: sessionKey, state: .error, stopReason: "error")))
+    }
+
+    private func sendDelta(_ delta: (text: String, delta: String)) {
+        let timestamp = Self.nowMs()
+        events.publish(.agent(AgentEvent(
+            data: ["text": .string(delta.text), "delta": .string(delta.delta)], runId: runId, seq: nextSeq(),
+            sessionKey: sessionKey, stream: "assistant", ts: timestamp)))
+        events.publish(.chat(ChatEvent(
+            deltaText: delta.delta, message: Self.message(delta.text, timestamp: timestamp), runId: runId, seq: nextSeq(),
+            sessionKey: sessionKey, state: .delta)))
+    }
+
+    private func nextSeq() -> Int {
+        state.withLock { state in
+            state.seq += 1
+            return state.seq
+        }
+    }
+
+    /// An assistant message in OpenClaw's shape.
+    static func message(_ text: String, timestamp: Int) -> JSONValue {
+        ["role": "assistant", "content": [["type": "text", "text": .string(text)]], "timestamp": .integer(timestamp)]
+    }
+
+    static func nowMs() -> Int {
+        Int(Date().timeIntervalSince1970 * 1000)
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import GeneratedProtocol
+import Logging
+
+/// Kubeclaw's implementation of the OpenClaw gateway methods.
+///
+/// One value per process, shared by every connection; all state lives in the store, the chat
+/// runs and the health monitor it holds.
+public struct Gateway: GatewayMethods {
+    public typealias Context = CallerContext
+
+    public let settings: GatewaySettings
+    public let store: any SessionStore
+    public let health: HealthMonitor
+    public let chat: ChatRuns
+    let backend: any ModelBackend
+    let events: any GatewayEventSink
+    let runtimeStatus: @Sendable () -> RuntimeStatus
+    let logger: Logger
+    let startedAt = ContinuousClock.now
+
+    /// Live numbers only the transport knows.
+    public struct RuntimeStatus: Sendable {
+        public var connections: Int
+        public var uptimeMs: Int
+
+        public init(connections: Int, uptimeMs: Int) {
+            self.connections = connections
+            self.uptimeMs = uptimeMs
+        }
+    }
+
+    public init(
+        settings: GatewaySettings, store: any SessionStore, backend: any ModelBackend, events: any GatewayEventSink,
+        runtimeStatus: @escaping @Sendable () -> RuntimeStatus, logger: Logger = Logger(label: "kubeclaw.gateway")
+    ) {
+        self.settings = settings
+        self.store = store
+        self.backend = backend
+        self.events = events
+        self.runtimeStatus = runtimeStatus
+        self.logger = logger
+        let model = settings.agent.model
+        self.health = HealthMonitor(settings: settings, store: store, events: events) {
+            await BackendStatus.probe(backend, model: model)
+        }
+        self.chat = ChatRuns(settings: settings, store: store, backend: backend, events: events, logger: logger)
+    }
+
+    // MARK: connect
+
+    public func connect(_ params: ConnectParams, context: CallerContext) async throws -> HelloOk {
+        let runtime = runtimeStatus()
+        let snapshot = Snapshot(
+            authMode: settings.authMode, configPath: settings.configFile.path,
+            health: await health.snapshotValue(), presence: [],
+            sessionDefaults: .init(
+                defaultAgentId: settings.agent.id, mainKey: "main", mainSessionKey: settings.mainSessionKey, scope: "per-sender"),
+            stateDir: settings.dataDirectory,
+            stateVersion: StateVersion(health: await health.version, presence: 0),
+            uptimeMs: runtime.uptimeMs)
+        // OpenClaw refreshes health right after a connect; the event reaches the new client too.
+        let monitor = health
+        Task { try? await monitor.refresh() }
+        return HelloOk(
+            features: .init(events: ProtocolInfo.events, methods: ProtocolInfo.methods),
+            policy: .init(
+                maxBufferedBytes: context.maxBufferedBytes, maxPayload: context.maxPayload, tickIntervalMs: context.tickIntervalMs),
+            protocol: ProtocolInfo.version,
+            server: .init(connId: context.connId, host: ProcessInfo.processInfo.hostName, version: settings.serviceVersion),
+            snapshot: snapshot)
+    }
+
+    // MARK: Helpers shared by the method files
+
+    /// The canonical key of what a client sent, or INVALID_REQUEST.
+    func canonicalKey(_ raw: String) throws -> SessionKey {
+        do {
+            return try SessionKey(parsing: raw, defaultAgentId: settings.agent.id)
+        } catch {
+            throw GatewayError.invalidRequest(error.message)
+        }
+    }
+
+    /// Runs a store call, turning store failures into UNAVAILABLE with a safe message.
+    func storeCall<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as GatewayError {
+            throw error
+        } catch let error as SessionStoreError {
+            switch error {
+            case .labelInUse(let label): throw GatewayError.invalidRequest("label already in use: \(label)")
+            case .closed: throw GatewayError.unavailable("session store is closed", retryAfterMs: 1000)
+            case .unavailable(let message): throw GatewayError.unavailable("session store unavailable: \(message)", retryAfterMs: 1000)
+            }
+        }
+    }
+
+    static func nowMs() -> Int64 {
+        Int64(Date().timeIntervalSince1970 * 1000)
+    }
+}

@@ -1,0 +1,47 @@
+import GeneratedProtocol
+
+/// What the gateway's methods need to know besides the store and the backend.
+public struct GatewaySettings: Sendable {
+    public var agent: AgentConfiguration
+    public var generation: ModelGenerationOptions
+    /// The version the binary was built with (`SERVICE_VERSION`).
+    public var serviceVersion: String
+    /// Where state lives (`hello-ok.snapshot.stateDir`).
+    public var dataDirectory: String
+    /// Path of the session database, as `sessions.list` reports it.
+    public var storePath: String
+    /// The loaded `--config` file (`config.get`).
+    public var configFile: ConfigFile
+    /// The effective configuration (flags > env > file > defaults), secrets already redacted.
+    public var effectiveConfig: JSONValue
+    /// Base URL of the model backend, for status.
+    public var backendURL: String
+    /// `hello-ok.snapshot.authMode`.
+    public var authMode: Snapshot.AuthMode
+    /// How long a run may stream before it is aborted with stopReason `timeout`.
+    public var runTimeoutMs: Int = 600_000
+    /// How long a client may resend a finished run's idempotency key and get its result.
+    public var idempotencyWindowMs: Int = 300_000
+
+    public init(
+        agent: AgentConfiguration = AgentConfiguration(), generation: ModelGenerationOptions = ModelGenerationOptions(),
+        serviceVersion: String, dataDirectory: String, storePath: String, configFile: ConfigFile = ConfigFile(),
+        effectiveConfig: JSONValue = [:], backendURL: String, authMode: Snapshot.AuthMode
+    ) {
+        self.agent = agent
+        self.generation = generation
+        self.serviceVersion = serviceVersion
+        self.dataDirectory = dataDirectory
+        self.storePath = storePath
+        self.configFile = configFile
+        self.effectiveConfig = effectiveConfig
+        self.backendURL = backendURL
+        self.authMode = authMode
+    }
+
+    /// Where a config file would be read from when none was given (`config.get.path`).
+    public var defaultConfigPath: String { dataDirectory + "/config.json" }
+
+    /// `agent:<defaultAgentId>:main`.
+    public var mainSessionKey: String { "agent:\(agent.id):main" }
+}

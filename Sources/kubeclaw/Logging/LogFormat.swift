@@ -1,0 +1,24 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+/// How log lines are written: readable text for a terminal, one JSON object per line for
+/// log collectors.
+enum LogFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case text
+    case json
+
+    /// Installs the process-wide log handler.
+    static func bootstrap(_ format: LogFormat, level: Logger.Level) {
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler = switch format {
+            case .text: StreamLogHandler.standardError(label: label)
+            case .json: JSONLogHandler(label: label)
+            }
+            handler.logLevel = level
+            return handler
+        }
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

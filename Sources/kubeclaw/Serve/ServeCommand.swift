@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+/// `kubeclaw serve`: runs the gateway until SIGTERM/SIGINT.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the gateway (WebSocket on --port, health/metrics on --http-port).",
+        discussion: """
+            Settings come from flags, then environment variables, then the --config file, then
+            defaults. The gateway token is read from OPENCLAW_GATEWAY_TOKEN (or --token-file),
+            never from a flag, so it does not show up in process listings.
+            """)
+
+    @Option(help: "Address to bind (env KUBECLAW_HOST; default 127.0.0.1; 0.0.0.0 in a container).")
+    var host: String?
+
+    @Option(help: "WebSocket port (env KUBECLAW_PORT; default 18789).")
+    var port: Int?
+
+    @Option(name: .customLong("http-port"), help: "Health, readiness and metrics port (env KUBECLAW_HTTP_PORT; default 18790).")
+    var httpPort: Int?
+
+    @Option(name: .customLong("data-dir"), help: "Directory of the session database (env KUBECLAW_DATA_DIR; default ./.kubeclaw).")
+    var dataDirectory: String?
+
+    @Option(help: "Agent config file, e.g. {\"agent\":{\"model\",\"name\",\"description\"}} (env KUBECLAW_CONFIG).")
+    var config: String?
+
+    @Option(name: .customLong("ollama-url"), help: "Ollama base URL (env OLLAMA_HOST; default http://127.0.0.1:11434).")
+    var ollamaURL: String?
+
+    @Option(help: "Model to chat with; overrides the config file's agent.model (env KUBECLAW_MODEL).")
+    var model: String?
+
+    @Option(name: .customLong("control-ui-dir"), help: "Serve a Control UI build from this directory on the WebSocket port (env KUBECLAW_CONTROL_UI_DIR).")
+    var controlUIDirectory: String?
+
+    @Option(name: .customLong("allowed-origin"), help: "Browser origin allowed to connect, besides the gateway's own host and loopback; repeatable, * for any (env KUBECLAW_ALLOWED_ORIGINS, comma-separated).")
+    var allowedOrigins: [String] = []
+
+    @Option(name: .customLong("auth-mode"), help: "token (default when OPENCLAW_GATEWAY_TOKEN is set), password (OPENCLAW_GATEWAY_PASSWORD) or none.")
+    var authMode: String?
+
+    @Option(name: .customLong("token-file"), help: "Read the gateway token from this file instead of OPENCLAW_GATEWAY_TOKEN.")
+    var tokenFile: String?
+
+    @Flag(name: .customLong("allow-unauthenticated"), help: "Serve without a token on a non-loopback address (dangerous).")
+    var allowUnauthenticated = false
+
+    @Option(name: .customLong("rate-limit"), help: "Write requests per client per window; 0 turns limiting off (env KUBECLAW_RATE_LIMIT; default 20).")
+    var rateLimit: Int?
+
+    @Option(name: .customLong("rate-limit-window"), help: "Rate-limit window in seconds (env KUBECLAW_RATE_LIMIT_WINDOW; default 60).")
+    var rateLimitWindow: Int?
+
+    @Option(name: .customLong("max-payload"), help: "Largest inbound message in bytes (default 65536).")
+    var maxPayload: Int?
+
+    @Option(name: .customLong("max-buffered-bytes"), help: "Outbound bytes queued per client before it is cut off (default 1048576).")
+    var maxBufferedBytes: Int?
+
+    @Option(name: .customLong("handshake-timeout"), help: "Seconds a client has to send connect (default 10).")
+    var handshakeTimeout: Double?
+
+    @Option(name: .customLong("tick-interval"), help: "Seconds between tick events (default 30).")
+    var tickInterval: Double?
+
+    @Option(name: .customLong("shutdown-grace"), help: "Seconds requests may run after SIGTERM (env KUBECLAW_SHUTDOWN_GRACE; default 10).")
+    var shutdownGrace: Double?
+
+    @Option(name: .customLong("num-ctx"), help: "Context window sent to Ollama as options.num_ctx (default 16384; Ollama's own 4096 truncates long chats).")
+    var numCtx: Int?
+
+    @Option(name: .customLong("log-format"), help: "text or json (env KUBECLAW_LOG_FORMAT; default text).")
+    var logFormat: LogFormat?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env KUBECLAW_LOG_LEVEL; default info).")
+    var logLevel: Logger.Level?
+
+    func run() async throws {
+        let settings: ServeSettings
+        do {
+            settings = try ServeSettings(options: self, environment: ProcessInfo.processInfo.environment)
+        } catch let error as ServeSettings.Problem {
+            FileHandle.standardError.write(Data("kubeclaw: \(error.description)\n".utf8))
+            throw ExitCode(78)
+        }
+        LogFormat.bootstrap(settings.logFormat, level: settings.logLevel)
+        try await GatewayProcess(settings: settings).run()
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import GatewayImpl
+import GeneratedProtocol
+import Logging
+import Runtime
+
+/// Everything `serve` runs with, resolved once: flags > environment > config file > defaults.
+struct ServeSettings {
+    struct Problem: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    var runtime = RuntimeConfiguration()
+    var dataDirectory = "./.kubeclaw"
+    var ollamaURL = "http://127.0.0.1:11434"
+    var configFile = ConfigFile()
+    var agent = AgentConfiguration()
+    var generation = ModelGenerationOptions()
+    var logFormat = LogFormat.text
+    var logLevel = Logger.Level.info
+
+    init(options: ServeCommand, environment: [String: String]) throws {
+        func env(_ name: String) -> String? {
+            environment[name].flatMap { $0.isEmpty ? nil : $0 }
+        }
+        func integer(_ flag: Int?, _ name: String) throws -> Int? {
+            if let flag { return flag }
+            guard let text = env(name) else { return nil }
+            guard let value = Int(text) else { throw Problem(description: "\(name) must be an integer, got '\(text)'") }
+            return value
+        }
+
+        // The config file first: flags and environment override what it says.
+        let configPath = options.config ?? env("KUBECLAW_CONFIG")
+        configFile = ConfigFile.load(path: configPath)
+        guard configFile.isValid else {
+            let list = configFile.issues.map { "  \($0.path): \($0.message)" }.joined(separator: "\n")
+            throw Problem(description: "config file \(configPath ?? "") is invalid:\n\(list)")
+        }
+        agent = configFile.agent
+        generation = configFile.generation
+        if let model = options.model ?? env("KUBECLAW_MODEL") { agent.model = model }
+        if let numCtx = options.numCtx { generation.numCtx = numCtx }
+        ollamaURL = options.ollamaURL ?? env("OLLAMA_HOST") ?? configFile.ollamaURL ?? ollamaURL
+
+        runtime.host = options.host ?? env("KUBECLAW_HOST") ?? runtime.host
+        runtime.port = try integer(options.port, "KUBECLAW_PORT") ?? runtime.port
+        runtime.httpPort = try integer(options.httpPort, "KUBECLAW_HTTP_PORT") ?? runtime.httpPort
+        dataDirectory = options.dataDirectory ?? env("KUBECLAW_DATA_DIR") ?? dataDirectory
+        runtime.controlUIDirectory = options.controlUIDirectory ?? env("KUBECLAW_CONTROL_UI_DIR")
+        runtime.allowedOrigins = options.allowedOrigins.isEmpty
+            ? (env("KUBECLAW_ALLOWED_ORIGINS")?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? [])
+            : options.allowedOrigins
+        if let messages = try integer(options.rateLimit, "KUBECLAW_RATE_LIMIT") {
+            guard messages >= 0 else { throw Problem(description: "--rate-limit must be 0 (off) or more") }
+            runtime.writeRateLimit.messages = messages
+        }
+        if let seconds = try integer(options.rateLimitWindow, "KUBECLAW_RATE_LIMIT_WINDOW") {
+            guard seconds > 0 else { throw Problem(description: "--rate-limit-window must be positive") }
+            runtime.writeRateLimit.window = .seconds(seconds)
+        }
+        if let maxPayload = options.maxPayload {
+            guard (1024...(16 << 20)).contains(maxPayload) else { throw Problem(description: "--max-payload must be in 1024...16777216") }
+            runtime.maxPayload = maxPayload
+        }
+        if let maxBuffered = options.maxBufferedBytes {
+            guard maxBuffered >= 65536 else { throw Problem(description: "--max-buffered-bytes must be at least 65536") }
+            runtime.maxBufferedBytes = maxBuffered
+        }
+        if let seconds = options.handshakeTimeout { runtime.handshakeTimeout = .milliseconds(Int(seconds * 1000)) }
+        if let seconds = options.tickInterval {
+            guard seconds >= 1 else { throw Problem(description: "--tick-interval must be at least 1 second") }
+            runtime.tickInterval = .milliseconds(Int(seconds * 1000))
+        }
+        if let seconds = options.shutdownGrace ?? env("KUBECLAW_SHUTDOWN_GRACE").flatMap(Double.init) {
+            runtime.shutdownGracePeriod = .milliseconds(Int(seconds * 1000))
+        }
+        runtime.serviceVersion = BuildInfo.version
+        logFormat = options.logFormat ?? env("KUBECLAW_LOG_FORMAT").flatMap(LogFormat.init(rawValue:)) ?? .text
+        logLevel = options.logLevel ?? env("KUBECLAW_LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
+
+        try resolveAuth(options: options, env: env)
+    }
+
+    private mutating func resolveAuth(options: ServeCommand, env: (String) -> String?) throws {
+        var token = env("OPENCLAW_GATEWAY_TOKEN")
+        if let path = options.tokenFile {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw Problem(description: "cannot read --token-file \(path)")
+            }
+            token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let password = env("OPENCLAW_GATEWAY_PASSWORD")
+        let requested = options.authMode ?? env("KUBECLAW_AUTH_MODE")
+        switch requested {
+        case "password":
+            guard let password else { throw Problem(description: "--auth-mode password needs OPENCLAW_GATEWAY_PASSWORD") }
+            runtime.auth = AuthConfiguration(mode: .password, secret: password)
+        case "none":
+            runtime.auth = AuthConfiguration(mode: .none)
+        case "token", nil:
+            if let token {
+                runtime.auth = AuthConfiguration(mode: .token, secret: token)
+            } else if requested == "token" {
+                throw Problem(description: "--auth-mode token needs OPENCLAW_GATEWAY_TOKEN or --token-file")
+            } else {
+                runtime.auth = AuthConfiguration(mode: .none)
+            }
+        case let other?:
+            throw Problem(description: "--auth-mode must be token, password or none, got '\(other)'")
+        }
+        runtime.auth.allowUnauthenticated = options.allowUnauthenticated
+        if runtime.auth.mode == .none, !Self.isLoopback(runtime.host), !options.allowUnauthenticated {
+            throw Problem(description: """
+                refusing to serve \(runtime.host) without authentication: set OPENCLAW_GATEWAY_TOKEN, \
+                bind 127.0.0.1, or pass --allow-unauthenticated
+                """)
+        }
+    }
+
+    /// The URL with any `user:password@` removed, for display.
+    static func withoutCredentials(_ url: String) -> String {
+        guard var components = URLComponents(string: url), components.user != nil || components.password != nil else { return url }
+        components.user = nil
+        components.password = nil
+        return components.string ?? url
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
+    /// The effective configuration as `config.get` shows it, secrets replaced.
+    var effectiveConfig: JSONValue {
+        let runtime = self.runtime
+        var gateway: [String: JSONValue] = [
+            "host": .string(runtime.host), "port": .integer(runtime.port), "httpPort": .integer(runtime.httpPort),
+            "maxPayload": .integer(runtime.maxPayload), "maxBufferedBytes": .integer(runtime.maxBufferedBytes),
+            "tickIntervalMs": .integer(Int(runtime.tickInterval.components.seconds * 1000)),
+            "rateLimit": ["messages": .integer(runtime.writeRateLimit.messages), "windowMs": .integer(Int(runtime.writeRateLimit.window.components.seconds * 1000))],
+            "allowedOrigins": .array(runtime.allowedOrigins.map { .string($0) }),
+            "auth": ["mode": .string(runtime.auth.mode.rawValue), "token": runtime.auth.secret == nil ? .null : .string("set")],
+            "dataDir": .string(dataDirectory),
+        ]
+        if let directory = runtime.controlUIDirectory { gateway["controlUiDir"] = .string(directory) }
+        var agentValue: [String: JSONValue] = [
+            "id": .string(agent.id), "model": .string(agent.model), "name": .string(agent.name), "description": .string(agent.description),
+        ]
+        if let emoji = agent.emoji { agentValue["emoji"] = .string(emoji) }
+        var ollama: [String: JSONValue] = ["url": .string(Self.withoutCredentials(ollamaURL))]
+        if let numCtx = generation.numCtx { ollama["numCtx"] = .integer(numCtx) }
+        if let keepAlive = generation.keepAlive { ollama["keepAlive"] = .string(keepAlive) }
+        if let temperature = generation.temperature { ollama["temperature"] = .number(temperature) }
+        var providers: [String: JSONValue] = [:]
+        for (name, variable) in [("openai", "OPENAI_API_KEY"), ("anthropic", "ANTHROPIC_API_KEY")] {
+            providers[name] = ["apiKey": ProcessInfo.processInfo.environment[variable] == nil ? .null : .string("set")]
+        }
+        return SecretRedactor.redact([
+            "gateway": .object(gateway), "agent": .object(agentValue), "ollama": .object(ollama), "providers": .object(providers),
+        ])
+    }
+}
