@@ -86,9 +86,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The gateway assembled from its parts, as `kubeclaw serve` runs it (and tests build it).
+        .target(
+            name: "KubeclawServer",
+            dependencies: [
+                "Runtime",
+                "GatewayImpl",
+                "GeneratedProtocol",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "kubeclaw",
             dependencies: [
+                "KubeclawServer",
                 "Runtime",
                 "GatewayImpl",
                 "GeneratedProtocol",
@@ -155,7 +167,12 @@ let package = Package(
         ),
         .testTarget(
             name: "RuntimeTests",
-            dependencies: ["Runtime", "GatewayImpl", "GatewayClient", "GeneratedProtocol", "OllamaSimulator"],
+            dependencies: [
+                "KubeclawServer", "Runtime", "GatewayImpl", "GatewayClient", "GeneratedProtocol", "OllamaSimulator",
+                // Built so the tests can run the real binaries (SIGTERM, start-up).
+                "kubeclaw", "ollama-sim",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: swiftSettings
         ),
     ],

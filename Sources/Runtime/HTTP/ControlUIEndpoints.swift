@@ -37,11 +37,11 @@ struct ControlUIEndpoints: Sendable {
 
     static let maxFileBytes = 32 << 20
 
+    /// The answer to a WebSocket upgrade from a browser origin that is not allowed.
+    static let originRefused = HTTPResponseSpec.json(
+        .forbidden, #"{"error":"origin not allowed","hint":"start the gateway with --allowed-origin <origin>"}"#)
+
     func respond(_ request: HTTPRequestSummary) async -> HTTPResponseSpec {
-        if request.headers.first(name: "upgrade")?.lowercased() == "websocket" {
-            // The upgrader declined: the only reason it does is the Origin check.
-            return .json(.forbidden, #"{"error":"origin not allowed","hint":"add the page's origin with --allowed-origin"}"#)
-        }
         if request.path.hasPrefix("/avatar/") {
             return await avatar(request)
         }

@@ -34,4 +34,16 @@ enum HTTPConnectionServer {
             }
         }
     }
+
+    /// Writes one response without reading a request, then closes.
+    static func answer(_ channel: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, with response: HTTPResponseSpec) async {
+        var headers = response.headers
+        headers.replaceOrAdd(name: "content-length", value: String(response.body.readableBytes))
+        headers.replaceOrAdd(name: "connection", value: "close")
+        try? await channel.executeThenClose { _, outbound in
+            try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)))
+            try await outbound.write(.body(.byteBuffer(response.body)))
+            try await outbound.write(.end(nil))
+        }
+    }
 }

@@ -126,6 +126,7 @@ public final class GatewayServer<Methods: GatewayMethods>: Service, Sendable {
         let maxPayload = configuration.maxPayload
         let originPolicy = self.originPolicy
         let logger = self.logger
+        let refusals = RefusedUpgrades()
         return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 4096)
@@ -138,6 +139,7 @@ public final class GatewayServer<Methods: GatewayMethods>: Service, Sendable {
                             let origin = head.headers.first(name: "origin")
                             guard originPolicy.allows(origin: origin, host: head.headers.first(name: "host")) else {
                                 logger.warning("WebSocket upgrade refused: origin not allowed", metadata: ["origin": "\(origin ?? "")"])
+                                refusals.mark(channel)
                                 return channel.eventLoop.makeSucceededFuture(nil)
                             }
                             return channel.eventLoop.makeSucceededFuture(HTTPHeaders())
@@ -159,7 +161,9 @@ public final class GatewayServer<Methods: GatewayMethods>: Service, Sendable {
                         upgraders: [upgrader],
                         notUpgradingCompletionHandler: { channel in
                             channel.eventLoop.makeCompletedFuture {
-                                .http(try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel))
+                                let asyncChannel = try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
+                                    wrappingChannelSynchronously: channel)
+                                return refusals.take(channel) ? .refused(asyncChannel) : .http(asyncChannel)
                             }
                         })
                     return try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(
@@ -182,6 +186,8 @@ public final class GatewayServer<Methods: GatewayMethods>: Service, Sendable {
                                 await self.serveWebSocket(channel, request: request)
                             case .http(let channel):
                                 await HTTPConnectionServer.serve(channel, respond: endpoints.respond)
+                            case .refused(let channel):
+                                await HTTPConnectionServer.answer(channel, with: ControlUIEndpoints.originRefused)
                             }
                         } catch {
                             self.logger.debug("connection failed before it was served", metadata: ["error": "\(error)"])

@@ -1,5 +1,6 @@
 import Foundation
 import GatewayImpl
+import KubeclawServer
 import GeneratedProtocol
 import Logging
 import Runtime
@@ -118,14 +119,6 @@ struct ServeSettings {
         }
     }
 
-    /// The URL with any `user:password@` removed, for display.
-    static func withoutCredentials(_ url: String) -> String {
-        guard var components = URLComponents(string: url), components.user != nil || components.password != nil else { return url }
-        components.user = nil
-        components.password = nil
-        return components.string ?? url
-    }
-
     static func isLoopback(_ host: String) -> Bool {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
@@ -147,7 +140,7 @@ struct ServeSettings {
             "id": .string(agent.id), "model": .string(agent.model), "name": .string(agent.name), "description": .string(agent.description),
         ]
         if let emoji = agent.emoji { agentValue["emoji"] = .string(emoji) }
-        var ollama: [String: JSONValue] = ["url": .string(Self.withoutCredentials(ollamaURL))]
+        var ollama: [String: JSONValue] = ["url": .string(GatewayAssembly.withoutCredentials(ollamaURL))]
         if let numCtx = generation.numCtx { ollama["numCtx"] = .integer(numCtx) }
         if let keepAlive = generation.keepAlive { ollama["keepAlive"] = .string(keepAlive) }
         if let temperature = generation.temperature { ollama["temperature"] = .number(temperature) }

@@ -1,0 +1,110 @@
+import Foundation
+import GatewayImpl
+import GeneratedProtocol
+import Logging
+import Runtime
+
+/// The whole gateway assembled from one configuration — store, backend, methods, transport —
+/// exactly as `kubeclaw serve` runs it. Tests build it the same way, on free ports.
+public struct GatewayAssembly: Sendable {
+    /// Everything needed to assemble a gateway.
+    public struct Configuration: Sendable {
+        public var runtime: RuntimeConfiguration
+        public var dataDirectory: String
+        public var ollamaURL: String
+        public var configFile: ConfigFile
+        public var agent: AgentConfiguration
+        public var generation: ModelGenerationOptions
+        /// What `config.get` shows as the effective configuration (already redacted).
+        public var effectiveConfig: JSONValue
+        public var serviceVersion: String
+
+        public init(
+            runtime: RuntimeConfiguration = RuntimeConfiguration(), dataDirectory: String, ollamaURL: String,
+            configFile: ConfigFile = ConfigFile(), agent: AgentConfiguration? = nil, generation: ModelGenerationOptions? = nil,
+            effectiveConfig: JSONValue = [:], serviceVersion: String = "0.0.0-test"
+        ) {
+            self.runtime = runtime
+            self.dataDirectory = dataDirectory
+            self.ollamaURL = ollamaURL
+            self.configFile = configFile
+            self.agent = agent ?? configFile.agent
+            self.generation = generation ?? configFile.generation
+            self.effectiveConfig = effectiveConfig
+            self.serviceVersion = serviceVersion
+        }
+    }
+
+    public let store: SQLiteSessionStore
+    public let backend: OllamaBackend
+    public let gateway: Gateway
+    public let server: GatewayServer<Gateway>
+
+    /// Opens the store and the backend client and builds the server (nothing listens yet).
+    public init(_ configuration: Configuration, logger: Logger = Logger(label: "kubeclaw")) async throws {
+        let store = try SQLiteSessionStore(directory: configuration.dataDirectory)
+        let backend: OllamaBackend
+        do {
+            backend = try OllamaBackend(baseURL: configuration.ollamaURL)
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        let eventBus = EventBus(logger: Logger(label: "kubeclaw.events"))
+        let status = StatusBox()
+        var runtime = configuration.runtime
+        runtime.serviceVersion = configuration.serviceVersion
+        let settings = GatewaySettings(
+            agent: configuration.agent, generation: configuration.generation, serviceVersion: configuration.serviceVersion,
+            dataDirectory: configuration.dataDirectory, storePath: store.path, configFile: configuration.configFile,
+            effectiveConfig: configuration.effectiveConfig, backendURL: Self.withoutCredentials(configuration.ollamaURL),
+            authMode: Snapshot.AuthMode(rawValue: runtime.auth.mode.rawValue) ?? .none)
+        let gateway = Gateway(
+            settings: settings, store: store, backend: backend, events: eventBus, runtimeStatus: { status.current() },
+            logger: Logger(label: "kubeclaw.gateway"))
+        await gateway.chat.recoverInterruptedRuns()
+
+        let model = configuration.agent.model
+        let probes = HealthProbes(
+            health: {
+                let healthy = await store.isHealthy()
+                return [HealthCheck(name: "store", isHealthy: healthy, detail: healthy ? nil : "session store unavailable")]
+            },
+            readiness: {
+                let backendStatus = await BackendStatus.probe(backend, model: model)
+                return [HealthCheck(name: "backend", isHealthy: backendStatus.reachable && backendStatus.modelPresent, detail: backendStatus.detail)]
+            })
+        let agent = configuration.agent
+        let controlUI = ControlUIConfiguration(directory: runtime.controlUIDirectory) { agentId in
+            agentId == agent.id ? AgentAvatar(url: agent.avatar, glyph: agent.glyph) : nil
+        }
+        let server = GatewayServer(
+            configuration: runtime, methods: gateway, makeContext: CallerContext.init(connection:), eventBus: eventBus,
+            probes: probes, controlUI: controlUI, logger: Logger(label: "kubeclaw.runtime"))
+        status.bind(server: server)
+        self.store = store
+        self.backend = backend
+        self.gateway = gateway
+        self.server = server
+    }
+
+    /// After the server stopped: stop runs (partial answers are persisted), flush and close the
+    /// store, release the HTTP client.
+    public func finish(logger: Logger = Logger(label: "kubeclaw")) async {
+        await gateway.chat.stopAll()
+        do {
+            try await store.close()
+        } catch {
+            logger.error("session store did not close cleanly", metadata: ["error": "\(error)"])
+        }
+        try? await backend.shutdown()
+    }
+
+    /// The URL with any `user:password@` removed, for display.
+    public static func withoutCredentials(_ url: String) -> String {
+        guard var components = URLComponents(string: url), components.user != nil || components.password != nil else { return url }
+        components.user = nil
+        components.password = nil
+        return components.string ?? url
+    }
+}

@@ -1,0 +1,114 @@
+import AsyncHTTPClient
+import Foundation
+import GatewayClient
+import GatewayImpl
+import GeneratedProtocol
+import KubeclawServer
+import NIOCore
+import OllamaSimulator
+import Runtime
+
+/// A real gateway on free loopback ports, backed by an in-process Ollama simulator and a
+/// SQLite store in a temporary directory — assembled exactly as `kubeclaw serve` does.
+struct GatewayHarness: Sendable {
+    static let token = "test-token-\(UUID().uuidString.prefix(8))"
+
+    let assembly: GatewayAssembly
+    let simulator: OllamaSimulator
+    let addresses: ServerState.Addresses
+    let dataDirectory: String
+    /// The token the gateway requires, if any.
+    let token: String?
+
+    var server: GatewayServer<Gateway> { assembly.server }
+    var webSocketURL: URL { URL(string: "ws://127.0.0.1:\(addresses.webSocketPort)/")! }
+
+    /// Opens a WebSocket; nothing is sent yet (the challenge is read).
+    func open(path: String = "/", headers: [(String, String)] = []) async throws -> GatewaySession {
+        let url = URL(string: "ws://127.0.0.1:\(addresses.webSocketPort)\(path)")!
+        return try await GatewaySession.open(url: url, headers: headers).0
+    }
+
+    /// A session past the handshake.
+    func connect(
+        scopes: [String] = ["operator.admin"], token: String?? = .none, clientId: String = "test", mode: String = "test",
+        instanceId: String? = nil
+    ) async throws -> GatewaySession {
+        let session = try await open()
+        _ = try await session.connect(Self.connectParams(
+            scopes: scopes, token: token ?? self.token, clientId: clientId, mode: mode, instanceId: instanceId))
+        return session
+    }
+
+    static func connectParams(
+        scopes: [String] = ["operator.admin"], token: String?, clientId: String = "test", mode: String = "test",
+        instanceId: String? = nil, minProtocol: Int = 3, maxProtocol: Int = 3
+    ) -> ConnectParams {
+        ConnectParams(
+            auth: token.map { ConnectParams.Auth(token: $0) },
+            client: .init(id: .init(rawValue: clientId), instanceId: instanceId, mode: .init(rawValue: mode), platform: "linux", version: "1.0.0"),
+            maxProtocol: maxProtocol, minProtocol: minProtocol, scopes: scopes)
+    }
+
+    /// GET on the HTTP (ops) port.
+    func http(_ path: String) async throws -> (status: Int, body: String) {
+        try await Self.get("http://127.0.0.1:\(addresses.httpPort)\(path)")
+    }
+
+    /// GET on the WebSocket port (Control UI).
+    func webGet(_ path: String) async throws -> (status: Int, body: String) {
+        try await Self.get("http://127.0.0.1:\(addresses.webSocketPort)\(path)")
+    }
+
+    static func get(_ url: String) async throws -> (status: Int, body: String) {
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
+        let body = try await response.body.collect(upTo: 16 << 20)
+        return (Int(response.status.code), String(buffer: body))
+    }
+}
+
+/// Runs `body` against a fresh gateway, then shuts it down gracefully (as SIGTERM would).
+func withGateway(
+    token: String? = GatewayHarness.token,
+    behaviour: SimulatorBehaviour = SimulatorBehaviour(),
+    dataDirectory: String? = nil,
+    ollamaURL: String? = nil,
+    configure: (inout RuntimeConfiguration) -> Void = { _ in },
+    _ body: (GatewayHarness) async throws -> Void
+) async throws {
+    let simulator = OllamaSimulator(behaviour: behaviour)
+    let directory = dataDirectory ?? FileManager.default.temporaryDirectory
+        .appendingPathComponent("kubeclaw-runtime-\(UUID().uuidString)").path
+    defer { if dataDirectory == nil { try? FileManager.default.removeItem(atPath: directory) } }
+    try await simulator.withRunning { simulatorPort in
+        var runtime = RuntimeConfiguration()
+        runtime.port = 0
+        runtime.httpPort = 0
+        runtime.shutdownGracePeriod = .seconds(2)
+        runtime.auth = token.map { AuthConfiguration(mode: .token, secret: $0) } ?? AuthConfiguration()
+        configure(&runtime)
+        let assembly = try await GatewayAssembly(GatewayAssembly.Configuration(
+            runtime: runtime, dataDirectory: directory, ollamaURL: ollamaURL ?? "http://127.0.0.1:\(simulatorPort)"))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await assembly.server.run() }
+            do {
+                let addresses = try await assembly.server.state.addresses()
+                try await body(GatewayHarness(
+                    assembly: assembly, simulator: simulator, addresses: addresses, dataDirectory: directory, token: token))
+            } catch {
+                assembly.server.shutdown()
+                try? await group.waitForAll()
+                await assembly.finish()
+                throw error
+            }
+            assembly.server.shutdown()
+            try await group.waitForAll()
+        }
+        await assembly.finish()
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
