@@ -184,7 +184,11 @@ public actor ChatRuns {
             return result
         }
         let reason = await stopReason(of: runId)
-        await finish(runId: runId, sessionKey: sessionKey, outcome: outcome, stopReason: reason, emitter: emitter)
+        // An abort, a timeout or shutdown cancelled this task, and a cancelled task's store
+        // calls throw: the outcome is persisted from a task of its own, which is not cancelled.
+        await Task {
+            await self.finish(runId: runId, sessionKey: sessionKey, outcome: outcome, stopReason: reason, emitter: emitter)
+        }.value
         await finished(runId)
     }
 
