@@ -78,7 +78,7 @@ public actor ChatRuns {
                 options: ModelOptions(
                     numCtx: settings.generation.numCtx, temperature: settings.generation.temperature,
                     keepAlive: settings.generation.keepAlive),
-                firstTokenTimeout: .seconds(120), idleTimeout: .seconds(120))
+                firstTokenTimeout: settings.firstTokenTimeout, idleTimeout: settings.streamIdleTimeout)
             let timeout = Duration.milliseconds(params.timeoutMs.map { min(max($0 + 60_000, 120_000), 86_400_000) } ?? settings.runTimeoutMs)
             let task = Task { [weak self] in
                 await self?.stream(runId: runId, sessionKey: key.description, request: request, timeout: timeout)
