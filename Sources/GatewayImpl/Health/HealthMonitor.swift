@@ -11,6 +11,7 @@ public actor HealthMonitor {
     private let events: any GatewayEventSink
     private var cached: (summary: HealthSummary, at: ContinuousClock.Instant)?
     private var lastBackend = BackendStatus.unknown
+    private var refreshing: Task<HealthSummary, any Error>?
     /// `stateVersion.health`: bumped on every refresh.
     public private(set) var version = 0
 
@@ -40,9 +41,25 @@ public actor HealthMonitor {
         return try await refresh()
     }
 
-    /// Probes the store and the backend, caches and broadcasts the result.
+    /// Refreshes only when the cached summary is older than `maxAge` (or missing). Used after
+    /// every connect: many clients connecting at once cause one refresh, not one broadcast each.
+    public func refreshIfStale(maxAge: Duration) async {
+        if let cached, ContinuousClock.now - cached.at < maxAge { return }
+        _ = try? await refresh()
+    }
+
+    /// Probes the store and the backend, caches and broadcasts the result. Callers arriving
+    /// while a probe runs share its result.
     @discardableResult
     public func refresh() async throws -> HealthSummary {
+        if let running = refreshing { return try await running.value }
+        let task = Task { try await self.probe() }
+        refreshing = task
+        defer { refreshing = nil }
+        return try await task.value
+    }
+
+    private func probe() async throws -> HealthSummary {
         let started = ContinuousClock.now
         async let backend = backendProbe()
         let storeHealthy = await store.isHealthy()
