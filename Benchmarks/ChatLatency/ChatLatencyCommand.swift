@@ -90,9 +90,9 @@ struct ChatLatencyCommand: AsyncParsableCommand {
         _ = try await scenario("warmup", url: url, token: token, simulator: simulator, rate: fastRate, pieces: 5)
 
         let slow = try await scenario("slow", url: url, token: token, simulator: simulator, rate: slowRate, pieces: pieces)
-        report("through the gateway, \(Self.rate(slowRate)) pieces/s (one piece per delta)", slow)
+        report("through the gateway, \(Self.rate(slowRate)) pieces/s \(Self.coalescing(slowRate))", slow)
         let fast = try await scenario("fast", url: url, token: token, simulator: simulator, rate: fastRate, pieces: pieces)
-        report("through the gateway, \(Self.rate(fastRate)) pieces/s (coalesced, ≤ 1 delta per 150 ms)", fast)
+        report("through the gateway, \(Self.rate(fastRate)) pieces/s \(Self.coalescing(fastRate))", fast)
 
         if !skipBaseline {
             for rate in [slowRate, fastRate] {
@@ -135,6 +135,11 @@ struct ChatLatencyCommand: AsyncParsableCommand {
         print("  runs completed \(outcome.completedRuns)/\(streams), peak streaming at the simulator \(result.peakStreaming), deltas \(outcome.deltas) (pieces per delta: \(histogram))")
         for failure in outcome.failures.prefix(5) { print("  failure: \(failure)") }
         print()
+    }
+
+    /// Whether pieces at this rate come slower than the gateway's delta interval (150 ms).
+    private static func coalescing(_ rate: Double) -> String {
+        1 / rate >= 0.15 ? "(slower than 1 per 150 ms: each piece its own delta)" : "(faster than 1 per 150 ms: coalesced)"
     }
 
     private static func rate(_ value: Double) -> String {

@@ -1,11 +1,9 @@
 import Foundation
-import GatewayClient
-import GeneratedProtocol
 
 /// One measured load through the gateway: `streams` chats at once (one session each), sent
 /// from `connections` clients, against a simulator in timestamps mode. For every piece it
 /// records the time from the simulator's write to the client's read of the first delta that
-/// carries it (`ReceivedEvent.receivedAt`, taken as the client takes the frame off the socket).
+/// carries it (the clock read as the client takes the frame off its connection).
 struct GatewayScenario: Sendable {
     let url: URL
     let token: String
@@ -35,78 +33,39 @@ struct GatewayScenario: Sendable {
     }
 
     func run() async throws -> Outcome {
-        var sessions: [GatewaySession] = []
-        for _ in 0..<connections {
-            let (session, _) = try await GatewaySession.open(url: url)
-            _ = try await session.connect(ConnectParams(
-                auth: .init(token: token),
-                client: .init(id: .init(rawValue: "chat-latency"), mode: .init(rawValue: "cli"), platform: "linux", version: "1.0.0"),
-                maxProtocol: 3, minProtocol: 3, scopes: ["operator.admin"]))
-            sessions.append(session)
-        }
+        var clients: [BenchmarkClient] = []
+        for _ in 0..<connections { clients.append(try await BenchmarkClient.connect(url: url, token: token)) }
         let runIds = (0..<streams).map { "\(label)-\($0)-\(UUID().uuidString.prefix(8).lowercased())" }
         // Nothing waits forever: past the deadline the clients are closed, which ends every reader.
         let interval = Duration.seconds(1 / tokensPerSecond)
         let deadline = interval * pieces + .seconds(60)
-        let watchdog = Task { [sessions] in
+        let watchdog = Task { [clients] in
             guard (try? await Task.sleep(for: deadline)) != nil else { return }
-            for session in sessions { await session.close() }
+            for client in clients { await client.close() }
         }
         defer { watchdog.cancel() }
 
         let outcome = try await withThrowingTaskGroup(of: Outcome.self) { group in
-            for (index, session) in sessions.enumerated() {
+            for (index, client) in clients.enumerated() {
                 let mine = Set(runIds.indices.filter { $0 % connections == index }.map { runIds[$0] })
-                let events = session.events
-                group.addTask { await Self.collect(events, runs: mine) }
+                group.addTask { await client.collect(runs: mine) }
             }
             // Starts spread evenly over one piece interval, as independent users would be (or all at once).
             let start = ContinuousClock.now
             for (index, runId) in runIds.enumerated() {
-                let session = sessions[index % connections]
+                let client = clients[index % connections]
                 let offset = alignedStarts ? .zero : interval * index / streams
                 group.addTask {
                     try await Task.sleep(until: start + offset, clock: .continuous)
-                    let ack = try await session.request("chat.send", params: [
-                        "sessionKey": .string("agent:main:\(runId)"), "message": "measure me", "deliver": false,
-                        "idempotencyKey": .string(runId),
-                    ])
-                    var outcome = Outcome()
-                    if ack.payload?["status"] != "started" { outcome.failures.append("\(runId): chat.send answered \(ack)") }
-                    return outcome
+                    try await client.startChat(runId: runId, sessionKey: "agent:main:\(runId)")
+                    return Outcome()
                 }
             }
             var total = Outcome()
             for try await partial in group { total.merge(partial) }
             return total
         }
-        for session in sessions { await session.close() }
-        return outcome
-    }
-
-    /// Reads one client's events until each of its runs ended.
-    private static func collect(_ events: AsyncStream<ReceivedEvent>, runs: Set<String>) async -> Outcome {
-        var outcome = Outcome()
-        var open = runs
-        for await event in events where event.name == "chat" {
-            guard let payload = event.json["payload"], let runId = payload["runId"]?.stringValue, open.contains(runId) else { continue }
-            switch payload["state"]?.stringValue {
-            case "delta":
-                let readAt = Int64((event.receivedAt.timeIntervalSince1970 * 1e9).rounded())
-                let stamps = PieceStamps.parse(payload["deltaText"]?.stringValue ?? "")
-                outcome.deltas += 1
-                outcome.piecesPerDelta[stamps.count, default: 0] += 1
-                for stamp in stamps { outcome.latencies.append(readAt - stamp) }
-            case "final":
-                open.remove(runId)
-                outcome.completedRuns += 1
-            default:
-                open.remove(runId)
-                outcome.failures.append("\(runId): \(payload["state"] ?? .null) \(payload["errorMessage"] ?? .null)")
-            }
-            if open.isEmpty { break }
-        }
-        outcome.failures += open.sorted().map { "\($0): no final before the deadline" }
+        for client in clients { await client.close() }
         return outcome
     }
 }

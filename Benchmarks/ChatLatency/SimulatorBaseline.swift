@@ -59,7 +59,7 @@ struct SimulatorBaseline: Sendable {
                 let length = newline - pending.readerIndex
                 let line = pending.readSlice(length: length)!
                 pending.moveReaderIndex(forwardBy: 1)
-                let readAt = Int64((Date().timeIntervalSince1970 * 1e9).rounded())
+                let readAt = PieceStamps.now()
                 let content = (try? decoder.decode(Line.self, from: Data(line.readableBytesView)))?.message?.content ?? ""
                 for stamp in PieceStamps.parse(content) { samples.append(readAt - stamp) }
             }
