@@ -45,13 +45,13 @@ struct ChatBackendFailureTests {
 
     @Test("connection refused: the model server cannot be reached")
     func connectionRefused() async throws {
-        // A port that was free a moment ago and has nobody listening now.
-        let closedPort = try await OllamaSimulator().withRunning { $0 }
-        try await withGateway(ollamaURL: "http://127.0.0.1:\(closedPort)") { gateway in
-            let message = try await Self.expectFailure(gateway) {
-                $0.hasPrefix("The model server cannot be reached:") && $0.contains("refused")
+        try await withRefusedPort { closedPort in
+            try await withGateway(ollamaURL: "http://127.0.0.1:\(closedPort)") { gateway in
+                let message = try await Self.expectFailure(gateway) {
+                    $0.hasPrefix("The model server cannot be reached:") && $0.contains("refused")
+                }
+                #expect(message.contains("127.0.0.1:\(closedPort)"))
             }
-            #expect(message.contains("127.0.0.1:\(closedPort)"))
         }
     }
 

@@ -35,17 +35,18 @@ struct ModelsListTests {
 
     @Test("with the backend down models.list is UNAVAILABLE, and the connection stays usable")
     func backendDown() async throws {
-        let closedPort = try await OllamaSimulator().withRunning { $0 }
-        try await withGateway(ollamaURL: "http://127.0.0.1:\(closedPort)") { gateway in
-            let session = try await gateway.connect()
-            let response = try await session.request("models.list", params: [:])
-            #expect(response.ok == false)
-            #expect(response.payload == nil, "no empty list")
-            #expect(response.error?.code == "UNAVAILABLE")
-            #expect(response.error?.message.hasPrefix("model catalog unavailable: The model server cannot be reached") == true)
-            #expect(response.error?.retryable == true)
-            #expect(try await session.request("health").ok)
-            await session.close()
+        try await withRefusedPort { closedPort in
+            try await withGateway(ollamaURL: "http://127.0.0.1:\(closedPort)") { gateway in
+                let session = try await gateway.connect()
+                let response = try await session.request("models.list", params: [:])
+                #expect(response.ok == false)
+                #expect(response.payload == nil, "no empty list")
+                #expect(response.error?.code == "UNAVAILABLE")
+                #expect(response.error?.message.hasPrefix("model catalog unavailable: The model server cannot be reached") == true)
+                #expect(response.error?.retryable == true)
+                #expect(try await session.request("health").ok)
+                await session.close()
+            }
         }
     }
 }
