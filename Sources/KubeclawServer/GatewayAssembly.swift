@@ -18,6 +18,10 @@ public struct GatewayAssembly: Sendable {
         /// What `config.get` shows as the effective configuration (already redacted).
         public var effectiveConfig: JSONValue
         public var serviceVersion: String
+        /// Longest wait for a model's first streamed piece (``GatewaySettings/firstTokenTimeout``). Default 120 s.
+        public var firstTokenTimeout: Duration = .seconds(120)
+        /// Longest pause inside a streamed reply (``GatewaySettings/streamIdleTimeout``). Default 120 s.
+        public var streamIdleTimeout: Duration = .seconds(120)
 
         public init(
             runtime: RuntimeConfiguration = RuntimeConfiguration(), dataDirectory: String, ollamaURL: String,
@@ -54,11 +58,13 @@ public struct GatewayAssembly: Sendable {
         let status = StatusBox()
         var runtime = configuration.runtime
         runtime.serviceVersion = configuration.serviceVersion
-        let settings = GatewaySettings(
+        var settings = GatewaySettings(
             agent: configuration.agent, generation: configuration.generation, serviceVersion: configuration.serviceVersion,
             dataDirectory: configuration.dataDirectory, storePath: store.path, configFile: configuration.configFile,
             effectiveConfig: configuration.effectiveConfig, backendURL: Self.withoutCredentials(configuration.ollamaURL),
             authMode: Snapshot.AuthMode(rawValue: runtime.auth.mode.rawValue) ?? .none)
+        settings.firstTokenTimeout = configuration.firstTokenTimeout
+        settings.streamIdleTimeout = configuration.streamIdleTimeout
         let gateway = Gateway(
             settings: settings, store: store, backend: backend, events: eventBus, runtimeStatus: { status.current() },
             logger: Logger(label: "kubeclaw.gateway"))

@@ -78,7 +78,7 @@ public actor ChatRuns {
                 options: ModelOptions(
                     numCtx: settings.generation.numCtx, temperature: settings.generation.temperature,
                     keepAlive: settings.generation.keepAlive),
-                firstTokenTimeout: .seconds(120), idleTimeout: .seconds(120))
+                firstTokenTimeout: settings.firstTokenTimeout, idleTimeout: settings.streamIdleTimeout)
             let timeout = Duration.milliseconds(params.timeoutMs.map { min(max($0 + 60_000, 120_000), 86_400_000) } ?? settings.runTimeoutMs)
             let task = Task { [weak self] in
                 await self?.stream(runId: runId, sessionKey: key.description, request: request, timeout: timeout)
@@ -184,9 +184,8 @@ public actor ChatRuns {
             return result
         }
         let reason = await stopReason(of: runId)
-        // An abort cancelled this task, and a cancelled task's store calls throw: the partial
-        // answer, the session's abortedLastRun and the run's status would be lost (found by the
-        // conformance suite's stream/abort-during-stream). The bookkeeping runs outside it.
+        // An abort, a timeout or shutdown cancelled this task, and a cancelled task's store
+        // calls throw: the outcome is persisted from a task of its own, which is not cancelled.
         await Task {
             await self.finish(runId: runId, sessionKey: sessionKey, outcome: outcome, stopReason: reason, emitter: emitter)
         }.value

@@ -74,6 +74,7 @@ func withGateway(
     dataDirectory: String? = nil,
     ollamaURL: String? = nil,
     configure: (inout RuntimeConfiguration) -> Void = { _ in },
+    assemble: (inout GatewayAssembly.Configuration) -> Void = { _ in },
     _ body: (GatewayHarness) async throws -> Void
 ) async throws {
     let simulator = OllamaSimulator(behaviour: behaviour)
@@ -87,8 +88,10 @@ func withGateway(
         runtime.shutdownGracePeriod = .seconds(2)
         runtime.auth = token.map { AuthConfiguration(mode: .token, secret: $0) } ?? AuthConfiguration()
         configure(&runtime)
-        let assembly = try await GatewayAssembly(GatewayAssembly.Configuration(
-            runtime: runtime, dataDirectory: directory, ollamaURL: ollamaURL ?? "http://127.0.0.1:\(simulatorPort)"))
+        var configuration = GatewayAssembly.Configuration(
+            runtime: runtime, dataDirectory: directory, ollamaURL: ollamaURL ?? "http://127.0.0.1:\(simulatorPort)")
+        assemble(&configuration)
+        let assembly = try await GatewayAssembly(configuration)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await assembly.server.run() }
             do {
