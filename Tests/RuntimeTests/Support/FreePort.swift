@@ -1,0 +1,17 @@
+import NIOCore
+import NIOPosix
+
+/// Loopback ports for processes that must be told a port up front.
+enum FreePort {
+    /// A port nothing listens on right now: bound and released again, so the kernel will not hand
+    /// it out to the next `bind(0)` at once. A process started on it may still lose a race; callers retry.
+    static func next() async throws -> Int {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0)
+            .get()
+        let port = channel.localAddress?.port ?? 0
+        try await channel.close()
+        guard port > 0 else { throw TestFailure("no free port") }
+        return port
+    }
+}
