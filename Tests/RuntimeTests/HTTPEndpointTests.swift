@@ -103,6 +103,8 @@ import Testing
             #expect(metrics.value("kubeclaw_requests_total", ["method": "health", "outcome": "ok"]) == 3)
             #expect(metrics.value("kubeclaw_requests_total", ["method": "sessions.list", "outcome": "INVALID_REQUEST"]) == 1)
             #expect(metrics.value("kubeclaw_requests_total", ["method": "sessions.patch", "outcome": "ok"]) == 1)
+            #expect(metrics.value("kubeclaw_requests_total", ["method": "sessions.patch", "outcome": "UNAVAILABLE"]) == 1,
+                    "a rate-limited request is an answered request too")
             #expect(metrics.value("kubeclaw_requests_total", ["method": "connect", "outcome": "ok"]) == 1)
             #expect(metrics.value("kubeclaw_request_duration_seconds_count", ["method": "health"]) == 3)
             #expect(metrics.has("kubeclaw_request_duration_seconds_bucket"))
