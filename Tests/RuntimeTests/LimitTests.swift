@@ -1,5 +1,6 @@
 import Foundation
 import GatewayClient
+import GatewayImpl
 import GeneratedProtocol
 import NIOCore
 import NIOWebSocket
@@ -283,6 +284,24 @@ import Testing
             let metrics = try await gateway.metrics()
             #expect(metrics.value("kubeclaw_slow_consumers_closed_total") == 1)
             await reader.close()
+        }
+    }
+
+    @Test("a response larger than maxBufferedBytes still reaches a client that reads everything")
+    func largeResponseToAReadingClient() async throws {
+        try await withGateway(configure: { $0.maxBufferedBytes = 65536 }) { gateway in
+            for index in 0..<600 {
+                try await gateway.assembly.store.saveSession(SessionRecord(
+                    key: "agent:main:s\(index)", sessionId: UUID().uuidString.lowercased(), agentId: "main",
+                    label: "label \(index)", createdAt: 1, updatedAt: Int64(index + 1)))
+            }
+            let session = try await gateway.connect()
+            let frame = try await session.exchange(RequestFrame(id: "long", method: "sessions.list", params: [:]))
+            #expect(frame.raw.utf8.count > 65536)
+            #expect(frame.response?.payload?["count"] == 600)
+            #expect(try await session.request("health").ok, "the client is still connected")
+            #expect(try await gateway.metrics().value("kubeclaw_slow_consumers_closed_total") == 0)
+            await session.close()
         }
     }
 
