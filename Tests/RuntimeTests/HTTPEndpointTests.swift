@@ -54,14 +54,15 @@ import Testing
 
     @Test("with the backend down /readyz is 503 but /healthz and / stay 200: liveness does not depend on it")
     func backendDown() async throws {
-        let closedPort = try await FreePort.next()
-        try await withGateway(ollamaURL: "http://127.0.0.1:\(closedPort)") { gateway in
-            let ready = try await gateway.http("/readyz")
-            #expect(ready.status == 503)
-            let body = try JSONValue.parse(Data(ready.body.utf8))
-            #expect(body["checks"]?.arrayValue?.contains { $0["name"] == "backend" && $0["ok"] == false } == true)
-            #expect(try await gateway.http("/healthz").status == 200)
-            #expect(try await gateway.http("/").status == 200)
+        try await ClosedPort.withURL { backendURL in
+            try await withGateway(ollamaURL: backendURL) { gateway in
+                let ready = try await gateway.http("/readyz")
+                #expect(ready.status == 503)
+                let body = try JSONValue.parse(Data(ready.body.utf8))
+                #expect(body["checks"]?.arrayValue?.contains { $0["name"] == "backend" && $0["ok"] == false } == true)
+                #expect(try await gateway.http("/healthz").status == 200)
+                #expect(try await gateway.http("/").status == 200)
+            }
         }
     }
 

@@ -64,14 +64,15 @@ import Testing
 
     @Test("status still answers when the backend is down, and says it is unreachable")
     func statusBackendDown() async throws {
-        let closedPort = try await FreePort.next()
-        try await withGateway(ollamaURL: "http://127.0.0.1:\(closedPort)") { gateway in
-            let session = try await gateway.connect()
-            let response = try await session.request("status")
-            #expect(response.ok)
-            #expect(response.payload?["gateway"]?["backend"]?["reachable"] == false)
-            #expect(response.payload?["gateway"]?["backend"]?["modelPresent"] == false)
-            await session.close()
+        try await ClosedPort.withURL { backendURL in
+            try await withGateway(ollamaURL: backendURL) { gateway in
+                let session = try await gateway.connect()
+                let response = try await session.request("status")
+                #expect(response.ok)
+                #expect(response.payload?["gateway"]?["backend"]?["reachable"] == false)
+                #expect(response.payload?["gateway"]?["backend"]?["modelPresent"] == false)
+                await session.close()
+            }
         }
     }
 
@@ -189,7 +190,7 @@ import Testing
         }
     }
 
-    @Test("agent.identity.get with another agent's session key is refused")
+    @Test("agent.identity.get for another agent, by session key or id, is refused")
     func agentIdentityForeignSession() async throws {
         try await withGateway { gateway in
             let session = try await gateway.connect()
@@ -197,6 +198,8 @@ import Testing
             #expect(response.ok == false)
             #expect(response.error?.code == "INVALID_REQUEST")
             #expect(response.error?.message == "unknown agent 'other' in session key")
+            let byId = try await session.request("agent.identity.get", params: ["agentId": "other"])
+            #expect(byId.error?.message == "unknown agent: other")
             await session.close()
         }
     }
@@ -336,6 +339,26 @@ import Testing
             #expect(response.error?.code == "INVALID_REQUEST")
             #expect(response.error?.message == "invalid thinkingLevel (use off|minimal|low|medium|high|xhigh|adaptive)")
             #expect(try keys(await session.request("sessions.list").payload) == [], "a refused patch creates nothing")
+            await session.close()
+        }
+    }
+
+    @Test("sessions.patch sets a model the backend has (provider prefix optional), null clears it, an unknown one is refused")
+    func sessionsPatchModel() async throws {
+        try await withGateway { gateway in
+            let session = try await gateway.connect()
+            let set = try await session.request("sessions.patch", params: ["key": "agent:main:m", "model": "ollama/llama3.2:3b"])
+            #expect(set.payload?["entry"]?["model"] == "llama3.2:3b")
+            #expect(set.payload?["entry"]?["modelProvider"] == "ollama")
+            #expect(set.payload?["resolved"]?["model"] == "llama3.2:3b")
+            let row = try await session.request("sessions.list").payload?["sessions"]?.arrayValue?.first
+            #expect(row?["model"] == "llama3.2:3b")
+            let unknown = try await session.request("sessions.patch", params: ["key": "agent:main:m", "model": "gpt-9"])
+            #expect(unknown.error?.code == "INVALID_REQUEST")
+            #expect(unknown.error?.message == "invalid model (use one of: llama3.2:3b, qwen2.5:14b)")
+            let cleared = try await session.request("sessions.patch", params: ["key": "agent:main:m", "model": nil])
+            #expect(cleared.payload?["entry"]?["model"] == nil)
+            #expect(cleared.payload?["resolved"]?["model"] == "qwen2.5:14b", "the agent's model again")
             await session.close()
         }
     }

@@ -23,6 +23,26 @@ final class ChildProcess {
         try? output.close()
     }
 
+    /// PATH and HOME only: no token or other setting leaks in from the test's environment.
+    static var minimalEnvironment: [String: String] {
+        let environment = ProcessInfo.processInfo.environment
+        return ["PATH": environment["PATH"] ?? "/usr/bin:/bin", "HOME": environment["HOME"] ?? "/tmp"]
+    }
+
+    /// Runs a short command to its end (at most `timeout`, then it is killed): exit status
+    /// (nil if it did not exit by itself) and output.
+    static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String] = minimalEnvironment,
+        timeout: Duration = .seconds(15)
+    ) async throws -> (status: Int32?, output: String) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kubeclaw-run-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let child = try ChildProcess(executable, arguments, environment: environment, directory: directory)
+        defer { child.stop() }
+        let status = try await child.waitForExit(timeout: timeout)
+        return (status, child.output)
+    }
+
     var pid: Int32 { process.processIdentifier }
     var isRunning: Bool { process.isRunning }
 
