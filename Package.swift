@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "ollama-sim", targets: ["ollama-sim"]),
         .library(name: "GeneratedProtocol", targets: ["GeneratedProtocol"]),
         .library(name: "GatewayClient", targets: ["GatewayClient"]),
+        .library(name: "Conformance", targets: ["Conformance"]),
         .plugin(name: "RPCGenPlugin", targets: ["RPCGenPlugin"]),
     ],
     dependencies: [
@@ -86,6 +87,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The conformance runner: the generated cases, run against any gateway URL.
+        .target(
+            name: "Conformance",
+            dependencies: ["GatewayClient", "GeneratedProtocol"],
+            swiftSettings: swiftSettings
+        ),
         // The gateway assembled from its parts, as `kubeclaw serve` runs it (and tests build it).
         .target(
             name: "KubeclawServer",
@@ -101,6 +108,7 @@ let package = Package(
             name: "kubeclaw",
             dependencies: [
                 "KubeclawServer",
+                "Conformance",
                 "Runtime",
                 "GatewayImpl",
                 "GeneratedProtocol",
@@ -178,6 +186,21 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The conformance suite against the in-process gateway, and proof it catches defects.
+        .testTarget(
+            name: "ConformanceTests",
+            dependencies: [
+                "Conformance", "KubeclawServer", "GatewayImpl", "Runtime", "GatewayClient", "OllamaSimulator", "GeneratedProtocol",
+                // Built so a test can run `kubeclaw conformance` as users do.
+                "kubeclaw",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            path: "Tests/Conformance",
             swiftSettings: swiftSettings
         ),
     ],

@@ -11,6 +11,7 @@ struct RPCGenPlugin: BuildToolPlugin {
     static let outputs: [(renderer: String, files: [String])] = [
         ("swift-types", ["Support.swift", "Types.swift", "Schemas.swift", "Catalog.swift"]),
         ("swift-dispatcher", ["GatewayMethods.swift", "Dispatcher.swift"]),
+        ("conformance-swift", ["ConformanceModel.swift", "ConformanceCases.swift"]),
     ]
 
     func createBuildCommands(context: PluginContext, target: any Target) throws -> [Command] {

@@ -5,7 +5,7 @@ import Testing
 @Suite struct GoldenSwiftCompilesTests {
     @Test("golden Swift output type-checks in Swift 6 language mode with no warnings")
     func goldenSwiftTypeChecks() throws {
-        let directories = ["swift-types", "swift-dispatcher"].map { TestPaths.golden.appendingPathComponent($0) }
+        let directories = ["swift-types", "swift-dispatcher", "conformance-swift"].map { TestPaths.golden.appendingPathComponent($0) }
         let files = try directories.flatMap { directory in
             try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
                 .filter { $0.hasSuffix(".swift") }.map { directory.appendingPathComponent($0).path }

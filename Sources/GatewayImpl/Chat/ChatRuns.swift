@@ -184,7 +184,12 @@ public actor ChatRuns {
             return result
         }
         let reason = await stopReason(of: runId)
-        await finish(runId: runId, sessionKey: sessionKey, outcome: outcome, stopReason: reason, emitter: emitter)
+        // An abort cancelled this task, and a cancelled task's store calls throw: the partial
+        // answer, the session's abortedLastRun and the run's status would be lost (found by the
+        // conformance suite's stream/abort-during-stream). The bookkeeping runs outside it.
+        await Task {
+            await self.finish(runId: runId, sessionKey: sessionKey, outcome: outcome, stopReason: reason, emitter: emitter)
+        }.value
         await finished(runId)
     }
 

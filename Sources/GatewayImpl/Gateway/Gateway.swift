@@ -61,7 +61,7 @@ public struct Gateway: GatewayMethods {
             uptimeMs: runtime.uptimeMs)
         // OpenClaw refreshes health right after a connect; the event reaches the new client too.
         let monitor = health
-        Task { try? await monitor.refresh() }
+        Task { await monitor.refreshIfStale(maxAge: .seconds(10)) }
         return HelloOk(
             features: .init(events: ProtocolInfo.events, methods: ProtocolInfo.methods),
             policy: .init(

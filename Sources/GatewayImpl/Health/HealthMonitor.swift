@@ -11,8 +11,7 @@ public actor HealthMonitor {
     private let events: any GatewayEventSink
     private var cached: (summary: HealthSummary, at: ContinuousClock.Instant)?
     private var lastBackend = BackendStatus.unknown
-    /// The refresh in progress, shared by every caller that arrives meanwhile.
-    private var running: Task<HealthSummary, any Error>?
+    private var refreshing: Task<HealthSummary, any Error>?
     /// `stateVersion.health`: bumped on every refresh.
     public private(set) var version = 0
 
@@ -42,19 +41,25 @@ public actor HealthMonitor {
         return try await refresh()
     }
 
-    /// Probes the store and the backend, caches and broadcasts the result. Callers that arrive
-    /// while a refresh runs share it, as in OpenClaw: a burst of connects (each asks for a refresh)
-    /// probes and broadcasts once, not once per connect to every client.
+    /// Refreshes only when the cached summary is older than `maxAge` (or missing). Used after
+    /// every connect: many clients connecting at once cause one refresh, not one broadcast each.
+    public func refreshIfStale(maxAge: Duration) async {
+        if let cached, ContinuousClock.now - cached.at < maxAge { return }
+        _ = try? await refresh()
+    }
+
+    /// Probes the store and the backend, caches and broadcasts the result. Callers arriving
+    /// while a probe runs share its result.
     @discardableResult
     public func refresh() async throws -> HealthSummary {
-        if let running { return try await running.value }
-        let task = Task { try await self.probeAndPublish() }
-        running = task
-        defer { running = nil }
+        if let running = refreshing { return try await running.value }
+        let task = Task { try await self.probe() }
+        refreshing = task
+        defer { refreshing = nil }
         return try await task.value
     }
 
-    private func probeAndPublish() async throws -> HealthSummary {
+    private func probe() async throws -> HealthSummary {
         let started = ContinuousClock.now
         async let backend = backendProbe()
         let storeHealthy = await store.isHealthy()

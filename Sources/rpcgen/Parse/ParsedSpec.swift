@@ -56,6 +56,8 @@ struct ParsedSpec: Sendable {
         var pointer: JSONPointer
         var params: JSONTree
         var result: JSONTree
+        /// Server state the example needs that a client cannot create through the protocol.
+        var dependsOn: String?
     }
 
     struct InvalidExample: Sendable {

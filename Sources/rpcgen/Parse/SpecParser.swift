@@ -227,11 +227,12 @@ struct SpecParser {
             let exampleName = example.string("name", required: false, &diagnostics)
             let params = example.value("params")
             let result = example.value("result")
+            let dependsOn = example.string("dependsOn", required: false, &diagnostics)
             if params == nil { diagnostics.error("missing required key 'params'", at: example.pointer) }
             if result == nil { diagnostics.error("missing required key 'result'", at: example.pointer) }
             example.reportUnknownKeys(&diagnostics)
             if let params, let result {
-                examples.append(.init(name: exampleName, pointer: example.pointer, params: params, result: result))
+                examples.append(.init(name: exampleName, pointer: example.pointer, params: params, result: result, dependsOn: dependsOn))
             }
         }
         var invalid: [ParsedSpec.InvalidExample] = []

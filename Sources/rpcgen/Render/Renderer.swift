@@ -23,6 +23,7 @@ enum RendererRegistry {
         SwiftTypesRenderer(),
         SwiftDispatcherRenderer(),
         MarkdownRenderer(),
+        ConformanceRenderer(),
     ]
 
     static func renderer(named identifier: String) -> (any Renderer)? {

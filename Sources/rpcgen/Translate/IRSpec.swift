@@ -64,6 +64,9 @@ struct IRMethod: Sendable, Equatable {
         /// Compact JSON, sorted keys.
         var params: String
         var result: String
+        /// Server state the example's success needs that a client cannot create through the
+        /// protocol (an agent, a model in the catalog); nil when any conforming gateway succeeds.
+        var dependsOn: String?
     }
 
     struct InvalidExample: Sendable, Equatable {

@@ -56,7 +56,7 @@ struct SpecTranslator {
             paramsSchema: method.params.name, resultSchema: method.result.name,
             emits: method.emits.map(\.name), errors: method.errors.map(\.name),
             examples: method.examples.map {
-                .init(name: $0.name, params: $0.params.compactText, result: $0.result.compactText)
+                .init(name: $0.name, params: $0.params.compactText, result: $0.result.compactText, dependsOn: $0.dependsOn)
             },
             invalid: method.invalid.map { .init(name: $0.name, params: $0.params.compactText, error: $0.error.name) },
             deviation: method.deviation)

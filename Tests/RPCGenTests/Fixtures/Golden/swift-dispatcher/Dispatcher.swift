@@ -101,6 +101,9 @@ public struct Dispatcher<Methods: GatewayMethods>: Sendable {
 
     private func route(_ request: IncomingRequest, context: Methods.Context) async throws -> JSONValue {
         switch request.method {
+            case .connect:
+                let params = try Self.decodeParams(request.params, as: ConnectParams.self, schema: "ConnectParams", method: .connect)
+                return try JSONValue(encoding: try await methods.connect(params, context: context))
             case .notesPut:
                 let params = try Self.decodeParams(request.params, as: NotePutParams.self, schema: "NotePutParams", method: .notesPut)
                 return try JSONValue(encoding: try await methods.notesPut(params, context: context))

@@ -6,6 +6,9 @@ public protocol GatewayMethods: Sendable {
     /// Whatever the transport knows about the caller (connection, identity, scopes).
     associatedtype Context: Sendable
 
+    /// `connect`: Open the session
+    func connect(_ params: ConnectParams, context: Context) async throws -> HelloOk
+
     /// `notes.put`: Store a note
     ///
     /// Scope: `operator.write`.

@@ -42,6 +42,8 @@ public enum ProtocolLimits {
 
 /// The methods of the protocol.
 public enum MethodName: String, Codable, Sendable, CaseIterable {
+    /// Open the session
+    case connect = "connect"
     /// Store a note
     case notesPut = "notes.put"
     /// Answer with the server time
@@ -50,6 +52,7 @@ public enum MethodName: String, Codable, Sendable, CaseIterable {
     /// The scope a caller needs, or nil when anyone may call the method.
     public var scope: Scope? {
         switch self {
+            case .connect: nil
             case .notesPut: .operatorWrite
             case .ping: nil
         }
@@ -58,14 +61,16 @@ public enum MethodName: String, Codable, Sendable, CaseIterable {
     /// The events the method may cause.
     public var emits: [EventName] {
         switch self {
+            case .connect: []
             case .notesPut: [.note]
-            case .ping: []
+            case .ping: [.note]
         }
     }
 
     /// The error codes the method may return.
     public var errors: [ErrorCode] {
         switch self {
+            case .connect: [.invalidRequest]
             case .notesPut: [.invalidRequest, .unavailable]
             case .ping: [.invalidRequest]
         }
@@ -74,6 +79,7 @@ public enum MethodName: String, Codable, Sendable, CaseIterable {
     /// The definition names of the method's params and result schemas.
     public var schemas: (params: String, result: String) {
         switch self {
+            case .connect: ("ConnectParams", "HelloOk")
             case .notesPut: ("NotePutParams", "NotePutResult")
             case .ping: ("PingParams", "PingResult")
         }
@@ -82,12 +88,15 @@ public enum MethodName: String, Codable, Sendable, CaseIterable {
 
 /// The events a gateway sends.
 public enum EventName: String, Codable, Sendable, CaseIterable {
+    /// The server speaks first
+    case connectChallenge = "connect.challenge"
     /// A note changed
     case note = "note"
 
     /// Whether the event frame carries a `seq`.
     public var isSequenced: Bool {
         switch self {
+            case .connectChallenge: false
             case .note: true
         }
     }
@@ -95,6 +104,7 @@ public enum EventName: String, Codable, Sendable, CaseIterable {
     /// The definition name of the event's payload schema.
     public var payloadSchema: String {
         switch self {
+            case .connectChallenge: "ConnectChallenge"
             case .note: "Note"
         }
     }
@@ -126,8 +136,12 @@ public enum Scope: String, Codable, Sendable, CaseIterable {
 
 /// The WebSocket close codes the protocol uses.
 public enum CloseCode: UInt16, Sendable, CaseIterable {
+    /// the protocol versions do not overlap
+    case protocolError = 1002
     /// the client broke a rule
     case policyViolation = 1008
+    /// a message over maxPayload
+    case messageTooBig = 1009
     /// the server is restarting
     case serviceRestart = 1012
 }
@@ -150,12 +164,25 @@ extension MethodName {
     /// The spec's valid examples of this method.
     public var examples: [MethodExample] {
         switch self {
+            case .connect:
+                [
+                    MethodExample(
+                        name: "with a token",
+                        params: "{\"auth\":{\"token\":\"s3cret\"},\"maxProtocol\":3,\"minProtocol\":3}",
+                        result: "{\"protocol\":3,\"type\":\"hello-ok\"}"
+                    ),
+                ]
             case .notesPut:
                 [
                     MethodExample(
                         name: "a labelled note",
                         params: "{\"key\":\"n1\",\"label\":\"greeting\",\"meta\":{\"x\":1},\"priority\":\"high\",\"tags\":[\"a\"],\"text\":\"hello\"}",
                         result: "{\"note\":{\"key\":\"n1\",\"text\":\"hello\",\"updatedAt\":1767225600000},\"ok\":true}"
+                    ),
+                    MethodExample(
+                        name: "into a shared folder",
+                        params: "{\"key\":\"shared/n2\",\"text\":\"hi\"}",
+                        result: "{\"note\":{\"key\":\"shared/n2\",\"text\":\"hi\",\"updatedAt\":null},\"ok\":true}"
                     ),
                 ]
             case .ping:
@@ -172,6 +199,10 @@ extension MethodName {
     /// The spec's invalid-params examples of this method.
     public var invalidExamples: [InvalidMethodExample] {
         switch self {
+            case .connect:
+                [
+                    InvalidMethodExample(name: "no maxProtocol", params: "{\"minProtocol\":3}", error: .invalidRequest),
+                ]
             case .notesPut:
                 [
                     InvalidMethodExample(name: "text too long", params: "{\"key\":\"n1\",\"text\":\"this text is longer than twenty\"}", error: .invalidRequest),
@@ -189,6 +220,7 @@ extension EventName {
     /// The spec's example payloads of this event, as JSON text.
     public var examples: [String] {
         switch self {
+            case .connectChallenge: ["{\"nonce\":\"5b0d6a3e\",\"ts\":1767225600000}"]
             case .note: ["{\"key\":\"n1\",\"text\":\"hello\",\"updatedAt\":null}"]
         }
     }
@@ -196,11 +228,14 @@ extension EventName {
 
 /// An event with its typed payload.
 public enum GatewayEvent: Sendable, Equatable {
+    /// The server speaks first
+    case connectChallenge(ConnectChallenge)
     /// A note changed
     case note(Note)
 
     public var name: EventName {
         switch self {
+            case .connectChallenge: .connectChallenge
             case .note: .note
         }
     }
@@ -208,6 +243,7 @@ public enum GatewayEvent: Sendable, Equatable {
     /// The payload as a JSON value.
     public func payloadValue() throws -> JSONValue {
         switch self {
+            case .connectChallenge(let payload): try JSONValue(encoding: payload)
             case .note(let payload): try JSONValue(encoding: payload)
         }
     }

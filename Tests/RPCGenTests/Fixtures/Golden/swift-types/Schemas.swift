@@ -5,8 +5,11 @@ public enum SchemaTable {
     /// The schema of the definition `name`, or nil.
     public static func definition(named name: String) -> Schema? {
         switch name {
+            case "ConnectChallenge": connectChallenge
+            case "ConnectParams": connectParams
             case "ErrorShape": errorShape
             case "EventFrame": eventFrame
+            case "HelloOk": helloOk
             case "Note": note
             case "NotePutParams": notePutParams
             case "NotePutResult": notePutResult
@@ -18,6 +21,33 @@ public enum SchemaTable {
             default: nil
         }
     }
+
+    public static let connectChallenge: Schema =
+        .object(
+            properties: [
+                "nonce": .string(minLength: 1, maxLength: nil, constant: nil),
+                "ts": .integer(minimum: 0, maximum: nil),
+            ],
+            required: ["nonce", "ts"],
+            additional: .forbidden
+        )
+
+    public static let connectParams: Schema =
+        .object(
+            properties: [
+                "auth": .object(
+                properties: [
+                    "token": .string(minLength: nil, maxLength: nil, constant: nil),
+                ],
+                required: [],
+                additional: .forbidden
+            ),
+                "maxProtocol": .integer(minimum: 1, maximum: nil),
+                "minProtocol": .integer(minimum: 1, maximum: nil),
+            ],
+            required: ["minProtocol", "maxProtocol"],
+            additional: .forbidden
+        )
 
     public static let errorShape: Schema =
         .object(
@@ -42,6 +72,16 @@ public enum SchemaTable {
             ],
             required: ["type", "event"],
             additional: .forbidden
+        )
+
+    public static let helloOk: Schema =
+        .object(
+            properties: [
+                "protocol": .integer(minimum: nil, maximum: nil),
+                "type": .string(minLength: nil, maxLength: nil, constant: "hello-ok"),
+            ],
+            required: ["type", "protocol"],
+            additional: .allowed
         )
 
     public static let note: Schema =

@@ -210,6 +210,14 @@ public enum Nullable<Wrapped: Sendable & Equatable & Codable>: Sendable, Equatab
         if case .value(let value) = self { return value }
         return nil
     }
+
+    /// `null` stays `null`; a value is transformed.
+    public func map<Other>(_ transform: (Wrapped) throws -> Other) rethrows -> Nullable<Other> {
+        switch self {
+        case .null: .null
+        case .value(let value): .value(try transform(value))
+        }
+    }
 }
 
 /// A validation schema from the spec (the documented JSON-Schema subset).

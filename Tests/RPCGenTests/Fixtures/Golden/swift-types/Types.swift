@@ -2,6 +2,89 @@
 
 import Foundation
 
+/// The `ConnectChallenge` schema.
+public struct ConnectChallenge: Codable, Sendable, Equatable {
+    public var nonce: String
+    public var ts: Int
+
+    public init(nonce: String, ts: Int) {
+        self.nonce = nonce
+        self.ts = ts
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case nonce
+        case ts
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.nonce = try container.decode(String.self, forKey: .nonce)
+        self.ts = try container.decode(Int.self, forKey: .ts)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(nonce, forKey: .nonce)
+        try container.encode(ts, forKey: .ts)
+    }
+}
+
+/// The `ConnectParams` schema.
+public struct ConnectParams: Codable, Sendable, Equatable {
+    public struct Auth: Codable, Sendable, Equatable {
+        public var token: String?
+
+        public init(token: String? = nil) {
+            self.token = token
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case token
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.token = try container.decodeIfPresent(String.self, forKey: .token)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeIfPresent(token, forKey: .token)
+        }
+    }
+
+    public var auth: ConnectParams.Auth?
+    public var maxProtocol: Int
+    public var minProtocol: Int
+
+    public init(auth: ConnectParams.Auth? = nil, maxProtocol: Int, minProtocol: Int) {
+        self.auth = auth
+        self.maxProtocol = maxProtocol
+        self.minProtocol = minProtocol
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case auth
+        case maxProtocol
+        case minProtocol
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.auth = try container.decodeIfPresent(ConnectParams.Auth.self, forKey: .auth)
+        self.maxProtocol = try container.decode(Int.self, forKey: .maxProtocol)
+        self.minProtocol = try container.decode(Int.self, forKey: .minProtocol)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(auth, forKey: .auth)
+        try container.encode(maxProtocol, forKey: .maxProtocol)
+        try container.encode(minProtocol, forKey: .minProtocol)
+    }
+}
+
 /// The `ErrorShape` schema.
 public struct ErrorShape: Codable, Sendable, Equatable {
     public var code: String
@@ -80,6 +163,47 @@ public struct EventFrame: Codable, Sendable, Equatable {
         try container.encodeIfPresent(payload, forKey: .payload)
         try container.encodeIfPresent(seq, forKey: .seq)
         try container.encode(type, forKey: .type)
+    }
+}
+
+/// The `HelloOk` schema.
+public struct HelloOk: Codable, Sendable, Equatable {
+    public var `protocol`: Int
+    public var type: String
+    /// Members the schema does not declare, kept so that decoding and re-encoding loses nothing.
+    public var additionalProperties: [String: JSONValue]
+
+    public init(protocol: Int, type: String = "hello-ok", additionalProperties: [String: JSONValue] = [:]) {
+        self.protocol = `protocol`
+        self.type = type
+        self.additionalProperties = additionalProperties
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case `protocol`
+        case type
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.protocol = try container.decode(Int.self, forKey: .`protocol`)
+        self.type = try container.decode(String.self, forKey: .type)
+        let others = try decoder.container(keyedBy: AnyCodingKey.self)
+        var additionalProperties: [String: JSONValue] = [:]
+        for key in others.allKeys where CodingKeys(rawValue: key.stringValue) == nil {
+            additionalProperties[key.stringValue] = try others.decode(JSONValue.self, forKey: key)
+        }
+        self.additionalProperties = additionalProperties
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.protocol, forKey: .`protocol`)
+        try container.encode(type, forKey: .type)
+        var others = encoder.container(keyedBy: AnyCodingKey.self)
+        for (key, value) in additionalProperties where CodingKeys(rawValue: key) == nil {
+            try others.encode(value, forKey: AnyCodingKey(key))
+        }
     }
 }
 

@@ -1,0 +1,208 @@
+import Foundation
+import GatewayClient
+import GeneratedProtocol
+
+/// Runs one case: opens the connections it needs, sends what the case says, judges what comes
+/// back. Steps throw ``CaseVerdict`` to fail or skip; returning means the case passed. One task
+/// uses a driver, from start to ``finish()``.
+final class CaseDriver {
+    let testCase: ConformanceCase
+    let configuration: ConformanceConfiguration
+    let inspector: FrameInspector
+    let rateLimits: RateLimitMemory
+    /// Extra findings for the report (an accepted declared error, rate-limit waits).
+    var notes: [String] = []
+    private(set) var connections: [ObservedConnection] = []
+    private var rateLimitWait: Duration = .zero
+
+    init(testCase: ConformanceCase, configuration: ConformanceConfiguration, ledger: EventLedger, rateLimits: RateLimitMemory) {
+        self.testCase = testCase
+        self.configuration = configuration
+        self.inspector = FrameInspector(ledger: ledger, caseId: testCase.id)
+        self.rateLimits = rateLimits
+    }
+
+    var timeout: Duration { configuration.timeout }
+
+    /// Runs the case's steps.
+    func run() async throws {
+        switch testCase.kind {
+        case .challengeFirst(let event, let payloadSchema):
+            try await challengeFirst(event: event, payloadSchema: payloadSchema)
+        case .requestBeforeConnect(let request, let rejection):
+            try await requestBeforeConnect(request, rejection)
+        case .rejectedCredentials(let fault, let rejection):
+            try await rejectedCredentials(fault, rejection)
+        case .protocolMismatch(let minProtocol, let maxProtocol, let rejection):
+            try await protocolMismatch(minProtocol: minProtocol, maxProtocol: maxProtocol, rejection)
+        case .unknownMethod(let request, let rejection, let probe):
+            try await unknownMethod(request, rejection, probe: probe)
+        case .malformedFrame(let text, let rejection, let replyRequired, let probe):
+            try await unanswerable(.text(text), rejection, replyRequired: replyRequired, probe: probe)
+        case .binaryFrame(let bytes, let rejection, let probe):
+            try await unanswerable(.binary(bytes), rejection, replyRequired: false, probe: probe)
+        case .oversizeMessage(let maxPayload, let closeCode):
+            try await oversizeMessage(maxPayload: maxPayload, closeCode: closeCode)
+        case .responseIdEcho(let request, let ids):
+            try await responseIdEcho(request, ids: ids)
+        case .sequenceIncreasing(let triggers, let run):
+            try await sequenceIncreasing(triggers: triggers, run: run)
+        case .connectExample(let params, let resultSchema, let accepted):
+            try await connectExample(params: params, resultSchema: resultSchema, accepted: accepted)
+        case .connectRejected(let params, let rejection):
+            try await connectRejected(params: params, rejection)
+        case .validExample(let request, let resultSchema, let acceptedErrors):
+            try await validExample(request, resultSchema: resultSchema, acceptedErrors: acceptedErrors)
+        case .invalidExample(let request, let rejection):
+            try await invalidExample(request, rejection)
+        case .chatOrdering(let run):
+            try await chatOrdering(run)
+        case .abortDuringStream(let run, let abort, let history):
+            try await abortDuringStream(run, abort, history: history)
+        case .historyContainsExchange(let run, let history):
+            try await historyContainsExchange(run, history)
+        case .eventPayloads:
+            // Judged by the runner from the whole run's observations.
+            break
+        }
+    }
+
+    /// Closes every connection and returns the first frame problem seen on any of them.
+    func finish() async -> FrameProblem? {
+        for connection in connections { await connection.close() }
+        if rateLimitWait > .zero { notes.append("waited \(rateLimitWait.text) for the gateway's rate limit") }
+        return connections.lazy.compactMap(\.problems.first).first
+    }
+
+    // MARK: Connections
+
+    /// A WebSocket, nothing sent yet.
+    func open() async throws -> ObservedConnection {
+        let connection: ObservedConnection
+        do {
+            connection = try await ObservedConnection.open(url: configuration.url, challengeGrace: configuration.challengeGrace, inspector: inspector)
+        } catch {
+            throw CaseVerdict.fail("cannot open a WebSocket to \(configuration.url.absoluteString): \(error)")
+        }
+        connections.append(connection)
+        return connection
+    }
+
+    /// A WebSocket past the handshake, with the runner's credentials.
+    func connected() async throws -> ObservedConnection {
+        let connection = try await open()
+        let response = try await connection.request(MethodName.connect.rawValue, params: connectParams().description, timeout: timeout)
+        guard response.json?["ok"]?.boolValue == true else {
+            throw CaseVerdict.fail("the handshake was refused: \(FrameText.describeResponse(response))", excerpt: FrameText.excerpt(response))
+        }
+        connection.setHello(response.json?["payload"])
+        return connection
+    }
+
+    /// The handshake params the runner sends: the spec's protocol version, a CLI client, every
+    /// scope, the token when there is one. `auth` is replaced by `credentials` when given.
+    func connectParams(
+        minProtocol: Int = ConformanceSuite.protocolVersion, maxProtocol: Int = ConformanceSuite.protocolVersion,
+        credentials: ConnectParams.Auth?? = .none
+    ) -> JSONValue {
+        let auth = credentials ?? configuration.token.map { ConnectParams.Auth(token: $0) }
+        let params = ConnectParams(
+            auth: auth,
+            client: .init(id: .init(rawValue: "cli"), instanceId: configuration.instanceId, mode: .init(rawValue: "cli"),
+                          platform: Self.platform, version: configuration.clientVersion),
+            maxProtocol: maxProtocol, minProtocol: minProtocol, role: "operator", scopes: Scope.allCases.map(\.rawValue))
+        return (try? JSONValue(encoding: params)) ?? [:]
+    }
+
+    static var platform: String {
+        #if os(Linux)
+        "linux"
+        #elseif os(macOS)
+        "darwin"
+        #else
+        "unknown"
+        #endif
+    }
+
+    // MARK: Requests
+
+    /// A request, waiting out the gateway's rate limit as a well-behaved client would: a
+    /// rate-limited answer with `retryAfterMs` is retried after that long, up to
+    /// ``ConformanceConfiguration/maxRateLimitWait`` per case.
+    func call(_ connection: ObservedConnection, _ method: String, params: String) async throws -> ReceivedFrame {
+        while true {
+            let response = try await connection.request(method, params: params, timeout: timeout)
+            guard let wait = Self.rateLimitDelay(response), rateLimitWait + wait <= configuration.maxRateLimitWait else {
+                return response
+            }
+            rateLimitWait += wait
+            rateLimits.record(wait)
+            try? await Task.sleep(for: wait)
+        }
+    }
+
+    /// When the gateway has rate-limited this run, waits twice its last `retryAfterMs` (once per
+    /// write about to be sent back to back), so that neither is held up.
+    func makeRoomForTwoWrites() async {
+        guard let delay = rateLimits.last else { return }
+        rateLimitWait += delay * 2
+        try? await Task.sleep(for: delay * 2)
+    }
+
+    private static func rateLimitDelay(_ response: ReceivedFrame) -> Duration? {
+        guard let json = response.json, json["ok"]?.boolValue == false,
+              json["error"]?["code"]?.stringValue == ConformanceSuite.rateLimitErrorCode,
+              json["error"]?["retryable"]?.boolValue == true,
+              let retryAfter = json["error"]?["retryAfterMs"]?.intValue
+        else { return nil }
+        return .milliseconds(max(retryAfter, 0) + 25)
+    }
+
+    // MARK: Judging
+
+    /// The response must be `ok: false` with the rejection's code, then the connection must close
+    /// with its close code, or stay open (the probe is still answered).
+    func expect(_ response: ReceivedFrame, _ rejection: ConformanceRejection, on connection: ObservedConnection, probe: ConformanceRequest? = nil) async throws {
+        let excerpt = FrameText.excerpt(response)
+        guard response.json?["ok"]?.boolValue == false else {
+            throw CaseVerdict.fail("expected \(rejection.code), got \(FrameText.describeResponse(response))", excerpt: excerpt)
+        }
+        let code = response.json?["error"]?["code"]?.stringValue
+        guard code == rejection.code else {
+            throw CaseVerdict.fail("expected error \(rejection.code), got \(FrameText.describeResponse(response))", excerpt: excerpt)
+        }
+        if let closeCode = rejection.closeCode {
+            try await expectClose(connection, code: closeCode, after: "the \(rejection.code) response")
+        } else if let probe {
+            try await expectOpen(connection, probe: probe, after: "the \(rejection.code) response")
+        }
+    }
+
+    /// The connection must close with `code` within the timeout.
+    func expectClose(_ connection: ObservedConnection, code: Int, after what: String) async throws {
+        guard await connection.log.waitForEnd(timeout: timeout) else {
+            throw CaseVerdict.fail("the connection stayed open \(timeout.text) after \(what); expected close \(code)")
+        }
+        guard connection.closeCode.map(Int.init) == code else {
+            throw CaseVerdict.fail("after \(what) \(connection.describeEnd); expected close \(code)")
+        }
+    }
+
+    /// The connection must still answer `probe`.
+    func expectOpen(_ connection: ObservedConnection, probe: ConformanceRequest, after what: String) async throws {
+        if connection.log.snapshot.ended {
+            throw CaseVerdict.fail("after \(what) \(connection.describeEnd); the connection must stay open")
+        }
+        let response = try await connection.request(probe.method, params: probe.params, timeout: timeout)
+        guard response.json?["ok"]?.boolValue == true else {
+            throw CaseVerdict.fail("after \(what), `\(probe.method)` was answered \(FrameText.describeResponse(response))", excerpt: FrameText.excerpt(response))
+        }
+    }
+
+    /// The `ok` payload must be valid against `schema`.
+    func expectValid(_ payload: JSONValue?, schema: String, of what: String, frame: ReceivedFrame) throws {
+        if let violation = SchemaValidator.spec.firstViolation(of: payload ?? .null, against: .ref(schema)) {
+            throw CaseVerdict.fail("\(what) (\(schema)) \(violation)", excerpt: FrameText.excerpt(frame))
+        }
+    }
+}

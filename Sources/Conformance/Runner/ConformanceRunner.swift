@@ -1,0 +1,110 @@
+import Foundation
+import GeneratedProtocol
+
+/// Runs conformance cases against a gateway, one after the other, each on fresh connections,
+/// through the public protocol only.
+///
+/// ```swift
+/// var configuration = ConformanceConfiguration(url: URL(string: "ws://127.0.0.1:18789")!, token: "s3cret")
+/// configuration.skipModel = true
+/// let report = await ConformanceRunner(configuration: configuration).run()
+/// print(TextReport.render(report))
+/// ```
+public struct ConformanceRunner: Sendable {
+    public var configuration: ConformanceConfiguration
+
+    public init(configuration: ConformanceConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// The cases `--only` selects, in suite order.
+    public func selectedCases(from cases: [ConformanceCase] = ConformanceSuite.cases) -> [ConformanceCase] {
+        let patterns = configuration.only.map(GlobPattern.init)
+        guard !patterns.isEmpty else { return cases }
+        return cases.filter { testCase in patterns.contains { $0.matches(testCase.id) } }
+    }
+
+    /// Runs the selected cases; `progress` sees each result as soon as it is known.
+    public func run(
+        _ cases: [ConformanceCase] = ConformanceSuite.cases,
+        progress: @Sendable (CaseResult) -> Void = { _ in }
+    ) async -> ConformanceReport {
+        let started = Date()
+        let clock = ContinuousClock.now
+        let ledger = EventLedger()
+        let rateLimits = RateLimitMemory()
+        var results: [CaseResult] = []
+        for testCase in selectedCases(from: cases) {
+            let result = await run(testCase, ledger: ledger, rateLimits: rateLimits)
+            progress(result)
+            results.append(result)
+        }
+        return ConformanceReport(
+            target: configuration.url.absoluteString, startedAt: started, durationMs: (ContinuousClock.now - clock).milliseconds,
+            results: results, unknownEvents: ledger.unknownEvents)
+    }
+
+    private func run(_ testCase: ConformanceCase, ledger: EventLedger, rateLimits: RateLimitMemory) async -> CaseResult {
+        let start = ContinuousClock.now
+        var result = CaseResult(
+            id: testCase.id, group: testCase.group, summary: testCase.summary, outcome: .pass, flags: Self.names(testCase.flags))
+        if let reason = skipReason(testCase) {
+            result.outcome = .skip
+            result.reason = reason
+            return result
+        }
+        let driver = CaseDriver(testCase: testCase, configuration: configuration, ledger: ledger, rateLimits: rateLimits)
+        var verdict: CaseVerdict?
+        do {
+            if case .eventPayloads(let event, let payloadSchema) = testCase.kind {
+                try Self.judgeEvents(event, payloadSchema: payloadSchema, ledger: ledger, notes: &driver.notes)
+            } else {
+                try await driver.run()
+            }
+        } catch let thrown as CaseVerdict {
+            verdict = thrown
+        } catch {
+            verdict = .fail("unexpected error: \(error)")
+        }
+        let problem = await driver.finish()
+        switch verdict {
+        case .fail(let reason, let excerpt):
+            result.outcome = .fail
+            result.reason = reason
+            result.excerpt = excerpt
+        case .skip(let reason):
+            result.outcome = .skip
+            result.reason = reason
+        case nil:
+            if let problem {
+                result.outcome = .fail
+                result.reason = problem.reason
+                result.excerpt = problem.excerpt
+            }
+        }
+        result.notes = driver.notes
+        result.durationMs = (ContinuousClock.now - start).milliseconds
+        return result
+    }
+
+    /// Why a case cannot run with this configuration, or nil.
+    func skipReason(_ testCase: ConformanceCase) -> String? {
+        if testCase.flags.contains(.needsModel), configuration.skipModel { return "--skip-model: needs a model reply" }
+        if testCase.flags.contains(.needsAuth), configuration.token == nil { return "no --token: needs the gateway's token" }
+        return nil
+    }
+
+    private static func judgeEvents(_ event: String, payloadSchema: String, ledger: EventLedger, notes: inout [String]) throws {
+        let entry = ledger.entry(for: event)
+        guard entry.count > 0 else { throw CaseVerdict.skip("no `\(event)` event was seen during the run") }
+        if let problem = entry.firstProblem {
+            throw CaseVerdict.fail(problem.reason + " (first seen in \(entry.firstProblemCase ?? "?"))", excerpt: problem.excerpt)
+        }
+        notes.append("\(entry.count) seen, all valid against \(payloadSchema)")
+    }
+
+    static func names(_ flags: ConformanceFlags) -> [String] {
+        [(ConformanceFlags.needsModel, "needsModel"), (.needsAuth, "needsAuth"), (.mutates, "mutates")]
+            .filter { flags.contains($0.0) }.map(\.1)
+    }
+}

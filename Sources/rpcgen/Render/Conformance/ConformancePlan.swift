@@ -1,0 +1,112 @@
+/// The conformance suite derived from the IR, language-neutral: every case with what it sends
+/// and what a conforming gateway answers. Renderers spell it in their language; the runner
+/// interprets it. Requests carry their params as JSON text, sent verbatim.
+struct ConformancePlan: Sendable, Equatable {
+    var protocolVersion: Int
+    /// Definition names of the envelopes, for validating every frame.
+    var frames: Frames
+    /// Every event of the spec: its payload schema and whether its frames carry `seq`.
+    var events: [Event]
+    /// The error code of a rate-limited request (the runner waits `retryAfterMs` and retries).
+    var rateLimitErrorCode: String
+    /// The cases in execution order.
+    var cases: [Case]
+
+    struct Frames: Sendable, Equatable {
+        var request: String
+        var response: String
+        var event: String
+        var error: String
+    }
+
+    struct Event: Sendable, Equatable {
+        var name: String
+        var payloadSchema: String
+        var sequenced: Bool
+    }
+
+    /// A request as text.
+    struct Request: Sendable, Equatable {
+        var method: String
+        /// JSON text, compact.
+        var params: String
+    }
+
+    /// An answer that must be `ok: false` with `code`, then a close with `closeCode` (nil: the
+    /// connection stays open).
+    struct Rejection: Sendable, Equatable {
+        var code: String
+        var closeCode: Int?
+    }
+
+    enum CredentialFault: String, Sendable, Equatable {
+        case missing
+        case wrong
+    }
+
+    /// A chat run the stream cases start, and the member names they follow it by.
+    struct Run: Sendable, Equatable {
+        var start: Request
+        var resultSchema: String
+        var idempotencyKeyField: String
+        var messageField: String
+        var sessionKeyField: String
+        var runIdField: String
+        var event: String
+        var stateField: String
+        var eventMessageField: String
+        var deltaState: String
+        var terminalStates: [String]
+    }
+
+    struct Abort: Sendable, Equatable {
+        var method: String
+        var resultSchema: String
+        var abortedField: String
+        var abortedState: String
+    }
+
+    struct History: Sendable, Equatable {
+        var method: String
+        var resultSchema: String
+        var messagesField: String
+        var roleField: String
+        var userRole: String
+        var assistantRole: String
+    }
+
+    struct Flags: Sendable, Equatable {
+        var needsModel = false
+        var needsAuth = false
+        var mutates = false
+    }
+
+    struct Case: Sendable, Equatable {
+        var id: String
+        var group: String
+        var summary: String
+        var kind: Kind
+        var flags: Flags
+    }
+
+    enum Kind: Sendable, Equatable {
+        case challengeFirst(event: String, payloadSchema: String)
+        case requestBeforeConnect(Request, Rejection)
+        case rejectedCredentials(CredentialFault, Rejection)
+        case protocolMismatch(minProtocol: Int, maxProtocol: Int, Rejection)
+        case unknownMethod(Request, Rejection, probe: Request)
+        case malformedFrame(text: String, Rejection, replyRequired: Bool, probe: Request)
+        case binaryFrame(bytes: [UInt8], Rejection, probe: Request)
+        case oversizeMessage(maxPayload: Int, closeCode: Int)
+        case responseIdEcho(Request, ids: [String])
+        case sequenceIncreasing(triggers: [Request], run: Run?)
+        case connectExample(params: String, resultSchema: String, accepted: [Rejection])
+        case connectRejected(params: String, Rejection)
+        case validExample(Request, resultSchema: String, acceptedErrors: [String])
+        case invalidExample(Request, Rejection)
+        case chatOrdering(Run)
+        case abortDuringStream(Run, Abort, History?)
+        case historyContainsExchange(Run, History)
+        case eventPayloads(event: String, payloadSchema: String)
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+@testable import rpcgen
+
+/// The conformance planner derives every case from the spec: one per example, the protocol
+/// cases from frames, limits and codes, the stream cases only when the spec has a chat run.
+@Suite struct ConformancePlannerTests {
+    static func realPlan() throws -> ConformancePlan {
+        ConformancePlanner.plan(try GeneratorPipeline.intermediate(specAt: TestPaths.spec, displayName: "openclaw-rpc.json"))
+    }
+
+    @Test("every method example and invalid example of the spec becomes exactly one case")
+    func oneCasePerExample() throws {
+        let ir = try GeneratorPipeline.intermediate(specAt: TestPaths.spec, displayName: "openclaw-rpc.json")
+        let plan = ConformancePlanner.plan(ir)
+        for method in ir.methods {
+            let ids = plan.cases.map(\.id).filter { $0.hasPrefix("method/\(method.name)/") }
+            let expected = method.examples.indices.map { "method/\(method.name)/valid/\($0)" }
+                + method.invalid.indices.map { "method/\(method.name)/invalid/\($0)" }
+            #expect(ids == expected)
+        }
+        #expect(Set(plan.cases.map(\.id)).count == plan.cases.count, "case ids are unique")
+    }
+
+    @Test("the real spec gives the protocol, stream and event cases the issue lists, in a stable order")
+    func categoriesOfTheRealSpec() throws {
+        let plan = try Self.realPlan()
+        let protocolIds = plan.cases.map(\.id).filter { $0.hasPrefix("protocol/") }
+        #expect(protocolIds == [
+            "protocol/challenge-first", "protocol/request-before-connect", "protocol/missing-token", "protocol/wrong-token",
+            "protocol/protocol-range-above", "protocol/protocol-range-below", "protocol/unknown-method", "protocol/missing-id",
+            "protocol/non-json-text", "protocol/binary-frame", "protocol/oversize-payload", "protocol/response-id-echo",
+            "protocol/seq-increasing",
+        ])
+        #expect(plan.cases.map(\.id).filter { $0.hasPrefix("stream/") } == [
+            "stream/chat-ordering", "stream/abort-during-stream", "stream/history-contains-exchange",
+        ])
+        #expect(plan.cases.filter { $0.id.hasPrefix("event/") }.count == plan.events.count)
+        // The handshake first, then the method that starts runs, so later examples find a conversation.
+        var groups: [String] = []
+        for testCase in plan.cases where testCase.id.hasPrefix("method/") && !groups.contains(testCase.group) {
+            groups.append(testCase.group)
+        }
+        #expect(groups.prefix(2) == ["connect", "chat.send"])
+    }
+
+    @Test("numbers come from the spec: close codes, maxPayload, the protocol version")
+    func protocolCasesUseTheSpecsNumbers() throws {
+        let plan = try Self.realPlan()
+        func kind(_ id: String) -> ConformancePlan.Kind? { plan.cases.first { $0.id == id }?.kind }
+        #expect(kind("protocol/oversize-payload") == .oversizeMessage(maxPayload: 65536, closeCode: 1009))
+        #expect(kind("protocol/protocol-range-above") == .protocolMismatch(
+            minProtocol: 4, maxProtocol: 4, .init(code: "INVALID_REQUEST", closeCode: 1002)))
+        #expect(kind("protocol/wrong-token") == .rejectedCredentials(.wrong, .init(code: "INVALID_REQUEST", closeCode: 1008)))
+        guard case .connectRejected(_, let rejection)? = kind("method/connect/invalid/0") else {
+            Issue.record("connect's invalid examples are handshake rejections")
+            return
+        }
+        #expect(rejection == .init(code: "INVALID_REQUEST", closeCode: 1008))
+    }
+
+    @Test("flags: chat.send examples and stream cases need a model, credential cases need the token, writes mutate")
+    func flags() throws {
+        let plan = try Self.realPlan()
+        func flags(_ id: String) -> ConformancePlan.Flags? { plan.cases.first { $0.id == id }?.flags }
+        #expect(flags("method/chat.send/valid/0") == .init(needsModel: true, mutates: true))
+        #expect(flags("method/chat.send/invalid/0") == .init())
+        #expect(flags("method/sessions.patch/valid/0") == .init(mutates: true))
+        #expect(flags("method/chat.history/valid/0") == .init())
+        #expect(flags("protocol/missing-token") == .init(needsAuth: true))
+        #expect(flags("stream/abort-during-stream") == .init(needsModel: true, mutates: true))
+    }
+
+    @Test("an example that depends on gateway state accepts the method's declared errors; the others must succeed")
+    func dependsOnAcceptsDeclaredErrors() throws {
+        let plan = try Self.realPlan()
+        let byAgent = plan.cases.first { $0.summary.contains("\"by agent id\"") }
+        guard case .validExample(_, _, let accepted)? = byAgent?.kind else {
+            Issue.record("agent.identity.get \"by agent id\" is a valid example case")
+            return
+        }
+        #expect(accepted == ["INVALID_REQUEST", "UNAVAILABLE"])
+        guard case .validExample(_, _, let none)? = plan.cases.first(where: { $0.id == "method/agents.list/valid/0" })?.kind else {
+            Issue.record("agents.list has a valid example case")
+            return
+        }
+        #expect(none == [])
+    }
+
+    @Test("a spec without a chat run gets no stream cases; without the abort method, no abort case")
+    func missingRolesLeaveCasesOut() throws {
+        let mini = ConformancePlanner.plan(try GeneratorPipeline.intermediate(specAt: TestPaths.miniSpec, displayName: "mini-spec.json"))
+        #expect(!mini.cases.contains { $0.id.hasPrefix("stream/") })
+        #expect(mini.cases.contains { $0.id == "protocol/seq-increasing" }, "ping emits a sequenced event")
+
+        var ir = try GeneratorPipeline.intermediate(specAt: TestPaths.spec, displayName: "openclaw-rpc.json")
+        ir.methods.removeAll { $0.name == "chat.abort" }
+        let plan = ConformancePlanner.plan(ir)
+        #expect(plan.cases.map(\.id).filter { $0.hasPrefix("stream/") } == ["stream/chat-ordering", "stream/history-contains-exchange"])
+    }
+}
