@@ -90,18 +90,18 @@ struct OllamaBackendTests {
 
     @Test("a port nobody listens on is unreachable, at once")
     func aPortNobodyListensOnIsUnreachableAtOnce() async throws {
-        let stopped = OllamaSimulator()
-        let freedPort = try await stopped.withRunning { $0 }
-        try await withBackend(port: freedPort) { backend in
-            let error = await #expect(throws: ModelBackendError.self) {
-                try await backend.chat(Self.question()) { _ in }
+        try await ClosedPort.withPort { closedPort in
+            try await withBackend(port: closedPort) { backend in
+                let error = await #expect(throws: ModelBackendError.self) {
+                    try await backend.chat(Self.question()) { _ in }
+                }
+                guard case .unreachable(let detail) = error else {
+                    Issue.record("expected unreachable, got \(String(describing: error))")
+                    return
+                }
+                #expect(detail.contains("127.0.0.1:\(closedPort)"))
+                await #expect(throws: ModelBackendError.self) { try await backend.version() }
             }
-            guard case .unreachable(let detail) = error else {
-                Issue.record("expected unreachable, got \(String(describing: error))")
-                return
-            }
-            #expect(detail.contains("127.0.0.1:\(freedPort)"))
-            await #expect(throws: ModelBackendError.self) { try await backend.version() }
         }
     }
 

@@ -289,12 +289,14 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
         }
         state.withLock { $0.consecutiveUnauthorized = 0 }
         if draining {
+            environment.metrics.request(request.method, outcome: ErrorCode.unavailable.rawValue, duration: .zero)
             return reject(request.id, .unavailable("gateway is shutting down; reconnect shortly", retryAfterMs: 1000))
         }
         let budget = RequestBudget(request.method)
         let limiter = budget == .write ? environment.writeLimiter : environment.readLimiter
         if case .limited(let retryAfterMs)? = limiter?.consume(info.rateLimitKey) {
             environment.metrics.rateLimited(budget)
+            environment.metrics.request(request.method, outcome: ProtocolLimits.rateLimitErrorCode.rawValue, duration: .zero)
             let limit = budget == .write ? environment.configuration.writeRateLimit : environment.configuration.readRateLimit
             let seconds = Int(limit.window.components.seconds)
             return reject(request.id, GatewayError(

@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// Frames are accounted from enqueue until the socket writer took them, so a client that stops
 /// reading makes the queue grow until `limit`, and then the connection is closed rather than
-/// buffering without bound. Event `seq` numbers are assigned here, at the moment a frame is
+/// buffering without bound (at most `limit` plus one frame is held). Event `seq` numbers are assigned here, at the moment a frame is
 /// accepted, so a dropped frame never consumes a number.
 final class OutboundQueue: Sendable {
     enum Outcome: Equatable {
@@ -137,7 +137,9 @@ final class OutboundQueue: Sendable {
             guard !state.finished else { return .closed }
             guard let (buffer, seq) = make(state) else { return .dropped }
             let size = buffer.readableBytes
-            if state.bytes + size > limit { return .overflow }
+            // Only a client with frames still waiting is behind: one frame larger than the limit
+            // (a long `sessions.list`) goes to a client that has read everything.
+            if state.bytes > 0, state.bytes + size > limit { return .overflow }
             if let seq { state.seq = seq }
             let item = Item(frame: WebSocketFrame(fin: true, opcode: opcode, data: buffer), bytes: size, isClose: false)
             state.bytes += size

@@ -5,6 +5,7 @@ import GatewayImpl
 import GeneratedProtocol
 import KubeclawServer
 import NIOCore
+import NIOHTTP1
 import OllamaSimulator
 import Runtime
 
@@ -50,20 +51,19 @@ struct GatewayHarness: Sendable {
             maxProtocol: maxProtocol, minProtocol: minProtocol, scopes: scopes)
     }
 
-    /// GET on the HTTP (ops) port.
-    func http(_ path: String) async throws -> (status: Int, body: String) {
-        try await Self.get("http://127.0.0.1:\(addresses.httpPort)\(path)")
+    /// A request on the HTTP (ops) port; GET unless told otherwise.
+    func http(_ path: String, method: HTTPMethod = .GET) async throws -> HTTPReply {
+        try await HTTPReply.fetch("http://127.0.0.1:\(addresses.httpPort)\(path)", method: method)
     }
 
     /// GET on the WebSocket port (Control UI).
-    func webGet(_ path: String) async throws -> (status: Int, body: String) {
-        try await Self.get("http://127.0.0.1:\(addresses.webSocketPort)\(path)")
+    func webGet(_ path: String) async throws -> HTTPReply {
+        try await HTTPReply.fetch("http://127.0.0.1:\(addresses.webSocketPort)\(path)")
     }
 
-    static func get(_ url: String) async throws -> (status: Int, body: String) {
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
-        let body = try await response.body.collect(upTo: 16 << 20)
-        return (Int(response.status.code), String(buffer: body))
+    /// The `/metrics` text of the ops port.
+    func metrics() async throws -> PrometheusText {
+        PrometheusText(try await http("/metrics").body)
     }
 }
 
@@ -73,6 +73,7 @@ func withGateway(
     behaviour: SimulatorBehaviour = SimulatorBehaviour(),
     dataDirectory: String? = nil,
     ollamaURL: String? = nil,
+    configFileText: String? = nil,
     configure: (inout RuntimeConfiguration) -> Void = { _ in },
     assemble: (inout GatewayAssembly.Configuration) -> Void = { _ in },
     _ body: (GatewayHarness) async throws -> Void
@@ -81,6 +82,14 @@ func withGateway(
     let directory = dataDirectory ?? FileManager.default.temporaryDirectory
         .appendingPathComponent("kubeclaw-runtime-\(UUID().uuidString)").path
     defer { if dataDirectory == nil { try? FileManager.default.removeItem(atPath: directory) } }
+    // The `--config` file, written where `kubeclaw serve` would read it from.
+    var configFile = ConfigFile()
+    if let configFileText {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = directory + "/config.json"
+        try Data(configFileText.utf8).write(to: URL(fileURLWithPath: path))
+        configFile = ConfigFile.load(path: path)
+    }
     try await simulator.withRunning { simulatorPort in
         var runtime = RuntimeConfiguration()
         runtime.port = 0
@@ -89,7 +98,8 @@ func withGateway(
         runtime.auth = token.map { AuthConfiguration(mode: .token, secret: $0) } ?? AuthConfiguration()
         configure(&runtime)
         var configuration = GatewayAssembly.Configuration(
-            runtime: runtime, dataDirectory: directory, ollamaURL: ollamaURL ?? "http://127.0.0.1:\(simulatorPort)")
+            runtime: runtime, dataDirectory: directory, ollamaURL: ollamaURL ?? "http://127.0.0.1:\(simulatorPort)",
+            configFile: configFile)
         assemble(&configuration)
         let assembly = try await GatewayAssembly(configuration)
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -1,0 +1,74 @@
+import Foundation
+import GatewayClient
+import GeneratedProtocol
+import Testing
+
+/// The real `kubeclaw` binary: what it refuses at start-up, its version, and that its flags and
+/// token reach the running gateway as they should.
+@Suite struct ServeCommandTests {
+    @Test("kubeclaw serve refuses to bind 0.0.0.0 without a token and says how to fix it")
+    func refusesUnauthenticatedPublicBind() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kubeclaw-public-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (status, output) = try await ChildProcess.run(
+            try BuiltProducts.path(of: "kubeclaw"),
+            ["serve", "--host", "0.0.0.0", "--port", "0", "--http-port", "0", "--data-dir", directory])
+        #expect(status != nil && status != 0, "exit status \(String(describing: status)); output: \(output)")
+        #expect(output.contains("OPENCLAW_GATEWAY_TOKEN"), "output: \(output)")
+        #expect(output.contains("--allow-unauthenticated"))
+        #expect(!FileManager.default.fileExists(atPath: directory), "nothing is created before the refusal")
+    }
+
+    @Test("kubeclaw --version prints the version, the one hello-ok reports")
+    func version() async throws {
+        let (status, output) = try await ChildProcess.run(try BuiltProducts.path(of: "kubeclaw"), ["--version"])
+        let version = output.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(status == 0)
+        #expect(version.range(of: #"^\d+\.\d+\.\d+"#, options: .regularExpression) != nil, "version: \(version)")
+
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kubeclaw-version-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await ClosedPort.withURL { backendURL in
+            let gateway = try await RunningGateway.start(
+                directory: directory, token: "version-\(UUID().uuidString)", arguments: ["--ollama-url", backendURL])
+            defer { gateway.process.stop() }
+            let session = try await gateway.connect()
+            #expect(session.hello?.server.version == version)
+            await session.close()
+        }
+    }
+
+    @Test("the serve flags reach the gateway, and neither config.get nor status reveals the token")
+    func flagsAndToken() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kubeclaw-flags-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let token = "flags-\(UUID().uuidString)"
+        try await ClosedPort.withURL { backendURL in
+            let gateway = try await RunningGateway.start(
+                directory: directory, token: token,
+                arguments: ["--ollama-url", backendURL, "--rate-limit", "0", "--tick-interval", "1",
+                            "--max-payload", "2048", "--max-buffered-bytes", "131072"])
+            defer { gateway.process.stop() }
+            let session = try await gateway.connect(instanceId: "flags")
+            #expect(session.hello?.policy == .init(maxBufferedBytes: 131072, maxPayload: 2048, tickIntervalMs: 1000))
+
+            // --rate-limit 0: more writes than the default budget of 20, none refused.
+            for index in 0..<25 {
+                let response = try await session.request("sessions.patch", params: ["key": .string("agent:main:f\(index)")])
+                #expect(response.ok, "write \(index + 1): \(String(describing: response.error))")
+            }
+
+            for method in ["config.get", "status", "health"] {
+                let frame = try await session.exchange(RequestFrame(id: method, method: method, params: [:]))
+                #expect(frame.response?.ok == true, "\(method)")
+                #expect(!frame.raw.contains(token), "\(method) revealed the token")
+            }
+            let config = try await session.request("config.get").payload?["config"]
+            #expect(config?["gateway"]?["rateLimit"]?["messages"] == 0)
+            #expect(config?["gateway"]?["auth"]?["mode"] == "token")
+            #expect(config?["gateway"]?["auth"]?["token"] == "__OPENCLAW_REDACTED__")
+            #expect(!gateway.process.output.contains(token), "the token was logged")
+            await session.close()
+        }
+    }
+}
