@@ -64,21 +64,10 @@ struct ChatLatencyCommand: AsyncParsableCommand {
             runtime.maxConcurrentRequestsPerConnection = max(32, streams)
             let assembly = try await GatewayAssembly(GatewayAssembly.Configuration(
                 runtime: runtime, dataDirectory: directory, ollamaURL: "http://127.0.0.1:\(simulatorPort)"))
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await assembly.server.run() }
-                do {
-                    let port = try await assembly.server.state.addresses().webSocketPort
-                    try await measure(simulator: simulator, simulatorPort: simulatorPort, url: URL(string: "ws://127.0.0.1:\(port)/")!, token: token)
-                } catch {
-                    assembly.server.shutdown()
-                    try? await group.waitForAll()
-                    await assembly.finish()
-                    throw error
-                }
-                assembly.server.shutdown()
-                try await group.waitForAll()
+            try await assembly.withRunning { addresses in
+                let url = URL(string: "ws://127.0.0.1:\(addresses.webSocketPort)/")!
+                try await measure(simulator: simulator, simulatorPort: simulatorPort, url: url, token: token)
             }
-            await assembly.finish()
         }
     }
 

@@ -94,6 +94,30 @@ public struct GatewayAssembly: Sendable {
         self.server = server
     }
 
+    /// Serves while `body` runs (the listeners are bound when it starts), then shuts down
+    /// gracefully — as SIGTERM would — and finishes. For tests and benchmarks; `kubeclaw serve`
+    /// runs the server in a service group instead.
+    public func withRunning<Result: Sendable>(
+        _ body: (ServerState.Addresses) async throws -> Result
+    ) async throws -> Result {
+        let result: Result
+        do {
+            result = try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await server.run() }
+                defer { server.shutdown() }
+                let value = try await body(try await server.state.addresses())
+                server.shutdown()
+                try await group.waitForAll()
+                return value
+            }
+        } catch {
+            await finish()
+            throw error
+        }
+        await finish()
+        return result
+    }
+
     /// After the server stopped: stop runs (partial answers are persisted), flush and close the
     /// store, release the HTTP client.
     public func finish(logger: Logger = Logger(label: "kubeclaw")) async {

@@ -102,22 +102,10 @@ func withGateway(
             configFile: configFile)
         assemble(&configuration)
         let assembly = try await GatewayAssembly(configuration)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await assembly.server.run() }
-            do {
-                let addresses = try await assembly.server.state.addresses()
-                try await body(GatewayHarness(
-                    assembly: assembly, simulator: simulator, addresses: addresses, dataDirectory: directory, token: token))
-            } catch {
-                assembly.server.shutdown()
-                try? await group.waitForAll()
-                await assembly.finish()
-                throw error
-            }
-            assembly.server.shutdown()
-            try await group.waitForAll()
+        try await assembly.withRunning { addresses in
+            try await body(GatewayHarness(
+                assembly: assembly, simulator: simulator, addresses: addresses, dataDirectory: directory, token: token))
         }
-        await assembly.finish()
     }
 }
 
