@@ -25,6 +25,8 @@ public actor ChatRuns {
         var ownerDeviceId: String?
         var task: Task<Void, Never>
         var stopReason: StopReason?
+        /// The outcome is decided (the model finished or the run was stopped); too late to abort.
+        var completing = false
     }
 
     private let settings: GatewaySettings
@@ -111,13 +113,13 @@ public actor ChatRuns {
     /// Aborts the session's runs (or one of them) that `requester` may abort.
     func abort(sessionKey: String, runId: String?, requester: CallerContext?, reason: StopReason) throws -> (aborted: Bool, runIds: [String]) {
         if let runId {
-            guard let run = active[runId] else { return (false, []) }
+            guard let run = active[runId], !run.completing else { return (false, []) }
             guard run.sessionKey == sessionKey else { throw GatewayError.invalidRequest("runId does not match sessionKey") }
             guard Self.may(requester, abort: run) else { throw GatewayError.invalidRequest("unauthorized") }
             cancel(runId, reason: reason)
             return (true, [runId])
         }
-        let runs = active.filter { $0.value.sessionKey == sessionKey }
+        let runs = active.filter { $0.value.sessionKey == sessionKey && !$0.value.completing }
         let allowed = runs.filter { Self.may(requester, abort: $0.value) }.map(\.key).sorted()
         if !runs.isEmpty && allowed.isEmpty { throw GatewayError.invalidRequest("unauthorized") }
         for runId in allowed { cancel(runId, reason: reason) }
@@ -151,8 +153,11 @@ public actor ChatRuns {
         active[runId]?.task.cancel()
     }
 
-    private func stopReason(of runId: String) -> StopReason? {
-        active[runId]?.stopReason
+    /// Decides the run's outcome: from here on an abort can no longer change it (it would
+    /// answer `aborted: true` while the client receives `final`).
+    private func claimOutcome(of runId: String) -> StopReason? {
+        active[runId]?.completing = true
+        return active[runId]?.stopReason
     }
 
     private func finished(_ runId: String) {
@@ -196,7 +201,7 @@ public actor ChatRuns {
             group.cancelAll()
             return result
         }
-        let reason = await stopReason(of: runId)
+        let reason = await claimOutcome(of: runId)
         // An abort, a timeout or shutdown cancelled this task, and a cancelled task's store
         // calls throw: the outcome is persisted from a task of its own, which is not cancelled.
         await Task {
