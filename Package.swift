@@ -137,6 +137,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Benchmarks (not tests): numbers for Benchmarks/README.md, run in release.
+        .executableTarget(
+            name: "chat-latency",
+            dependencies: [
+                "KubeclawServer", "Runtime", "GatewayClient", "GeneratedProtocol", "OllamaSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Benchmarks/ChatLatency",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "RPCGenTests",
             dependencies: ["rpcgen"],

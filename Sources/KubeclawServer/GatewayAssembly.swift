@@ -18,6 +18,10 @@ public struct GatewayAssembly: Sendable {
         /// What `config.get` shows as the effective configuration (already redacted).
         public var effectiveConfig: JSONValue
         public var serviceVersion: String
+        /// Longest wait for a model's first streamed piece (``GatewaySettings/firstTokenTimeout``). Default 120 s.
+        public var firstTokenTimeout: Duration = .seconds(120)
+        /// Longest pause inside a streamed reply (``GatewaySettings/streamIdleTimeout``). Default 120 s.
+        public var streamIdleTimeout: Duration = .seconds(120)
 
         public init(
             runtime: RuntimeConfiguration = RuntimeConfiguration(), dataDirectory: String, ollamaURL: String,
@@ -54,11 +58,13 @@ public struct GatewayAssembly: Sendable {
         let status = StatusBox()
         var runtime = configuration.runtime
         runtime.serviceVersion = configuration.serviceVersion
-        let settings = GatewaySettings(
+        var settings = GatewaySettings(
             agent: configuration.agent, generation: configuration.generation, serviceVersion: configuration.serviceVersion,
             dataDirectory: configuration.dataDirectory, storePath: store.path, configFile: configuration.configFile,
             effectiveConfig: configuration.effectiveConfig, backendURL: Self.withoutCredentials(configuration.ollamaURL),
             authMode: Snapshot.AuthMode(rawValue: runtime.auth.mode.rawValue) ?? .none)
+        settings.firstTokenTimeout = configuration.firstTokenTimeout
+        settings.streamIdleTimeout = configuration.streamIdleTimeout
         let gateway = Gateway(
             settings: settings, store: store, backend: backend, events: eventBus, runtimeStatus: { status.current() },
             logger: Logger(label: "kubeclaw.gateway"))
@@ -86,6 +92,30 @@ public struct GatewayAssembly: Sendable {
         self.backend = backend
         self.gateway = gateway
         self.server = server
+    }
+
+    /// Serves while `body` runs (the listeners are bound when it starts), then shuts down
+    /// gracefully — as SIGTERM would — and finishes. For tests and benchmarks; `kubeclaw serve`
+    /// runs the server in a service group instead.
+    public func withRunning<Result: Sendable>(
+        _ body: (ServerState.Addresses) async throws -> Result
+    ) async throws -> Result {
+        let result: Result
+        do {
+            result = try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await server.run() }
+                defer { server.shutdown() }
+                let value = try await body(try await server.state.addresses())
+                server.shutdown()
+                try await group.waitForAll()
+                return value
+            }
+        } catch {
+            await finish()
+            throw error
+        }
+        await finish()
+        return result
     }
 
     /// After the server stopped: stop runs (partial answers are persisted), flush and close the

@@ -36,6 +36,9 @@ struct OllamaSimCommand: AsyncParsableCommand {
     @Flag(help: "Reply with the last user message instead of a fixed text.")
     var echo = false
 
+    @Option(help: "Reply with this many pieces, each the time it is written (t<unix-nanoseconds>), for latency measurements.")
+    var timestamps: Int?
+
     @Option(help: "How replies are cut into streamed pieces: words, characters or whole.")
     var tokenization = "words"
 
@@ -82,7 +85,10 @@ struct OllamaSimCommand: AsyncParsableCommand {
         if let malformedAfter, malformedAfter < 0 { throw ValidationError("--malformed-after must be 0 or more") }
         if let contextLength, contextLength <= 0 { throw ValidationError("--context-length must be positive") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
-        if echo, reply != nil { throw ValidationError("--echo and --reply are mutually exclusive") }
+        if [echo, reply != nil, timestamps != nil].filter({ $0 }).count > 1 {
+            throw ValidationError("--echo, --reply and --timestamps are mutually exclusive")
+        }
+        if let timestamps, timestamps < 0 { throw ValidationError("--timestamps must be 0 or more") }
     }
 
     var behaviour: SimulatorBehaviour {
@@ -98,6 +104,8 @@ struct OllamaSimCommand: AsyncParsableCommand {
             behaviour.reply = .echo
         } else if let reply {
             behaviour.reply = .text(reply)
+        } else if let timestamps {
+            behaviour.reply = .timestamps(count: timestamps)
         }
         behaviour.tokenization = SimulatorTokenization(rawValue: tokenization) ?? .words
         behaviour.tokensPerSecond = tokensPerSecond

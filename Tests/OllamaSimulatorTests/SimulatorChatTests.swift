@@ -90,6 +90,29 @@ struct SimulatorChatTests {
         }
     }
 
+    @Test("timestamps mode streams n pieces, each the Unix time in nanoseconds when it was written")
+    func timestampsModeStreamsWriteTimes() async throws {
+        let behaviour = SimulatorBehaviour(reply: .timestamps(count: 4), tokensPerSecond: 100)
+        try await withSimulator(behaviour) { _, port in
+            let before = Int64(Date().timeIntervalSince1970 * 1e9)
+            let (lines, brokeOff, _) = try await SimulatorHTTP.streamLines(Self.chat(port))
+            let after = Int64(Date().timeIntervalSince1970 * 1e9)
+            #expect(!brokeOff)
+            let objects = lines.compactMap(SimulatorHTTP.object)
+            let contents = objects.dropLast().compactMap { ($0["message"] as? [String: Any])?["content"] as? String }
+            #expect(contents.count == 4)
+            let stamps = contents.compactMap { content -> Int64? in
+                guard content.hasPrefix("t"), content.hasSuffix(" ") else { return nil }
+                return Int64(content.dropFirst().dropLast())
+            }
+            #expect(stamps.count == 4, "every piece is t<nanoseconds> followed by a space: \(contents)")
+            #expect(stamps == stamps.sorted(), "written in order")
+            // One millisecond of slack for the Double resolution of the bounds.
+            #expect(stamps.allSatisfy { $0 >= before - 1_000_000 && $0 <= after + 1_000_000 }, "\(stamps) within [\(before), \(after)]")
+            #expect(objects.last?["eval_count"] as? Int == 4)
+        }
+    }
+
     @Test("paced streaming keeps order and counts")
     func pacedStreamingKeepsOrderAndCounts() async throws {
         let behaviour = SimulatorBehaviour(

@@ -1,3 +1,4 @@
+import Foundation
 import OllamaSimulator
 import Testing
 
@@ -40,6 +41,23 @@ struct SimulatorControlTests {
                 json: #"{"model":"llama3.2:3b","stream":false,"messages":[{"role":"user","content":"ping"}]}"#
             )
             #expect((reply.json["message"] as? [String: Any])?["content"] as? String == "ping")
+        }
+    }
+
+    @Test("timestamps mode is set and cleared like echo")
+    func timestampsModeIsSetAndClearedLikeEcho() async throws {
+        try await withSimulator { simulator, port in
+            let set = try await SimulatorHTTP.post(port, "/_sim/behaviour", json: #"{"timestamps":3}"#)
+            #expect(set.status == 200)
+            #expect(simulator.behaviour.reply == .timestamps(count: 3))
+            #expect(set.json["timestamps"] as? Int == 3)
+            #expect(set.json["echo"] as? Bool == false)
+            #expect(set.json["reply"] is NSNull)
+
+            let cleared = try await SimulatorHTTP.post(port, "/_sim/behaviour", json: #"{"timestamps":null}"#)
+            #expect(cleared.status == 200)
+            #expect(simulator.behaviour.reply == SimulatorBehaviour().reply)
+            #expect(cleared.json["timestamps"] is NSNull)
         }
     }
 

@@ -33,6 +33,7 @@ public actor ChatRuns {
     private let events: any GatewayEventSink
     private let logger: Logger
     private var active: [String: ActiveRun] = [:]
+    private var lastPrune: Int64 = 0
 
     /// Messages of history sent to the model with each new message.
     public static let historyLimit = 200
@@ -51,6 +52,7 @@ public actor ChatRuns {
     func start(_ params: ChatSendParams, key: SessionKey, context: CallerContext) async throws -> ChatSendResult {
         let runId = params.idempotencyKey
         let now = Gateway.nowMs()
+        await forgetExpiredRuns(now: now)
         let run: RunRecord, created: Bool
         do {
             (run, created) = try await store.beginRun(RunRecord(
@@ -78,7 +80,7 @@ public actor ChatRuns {
                 options: ModelOptions(
                     numCtx: settings.generation.numCtx, temperature: settings.generation.temperature,
                     keepAlive: settings.generation.keepAlive),
-                firstTokenTimeout: .seconds(120), idleTimeout: .seconds(120))
+                firstTokenTimeout: settings.firstTokenTimeout, idleTimeout: settings.streamIdleTimeout)
             let timeout = Duration.milliseconds(params.timeoutMs.map { min(max($0 + 60_000, 120_000), 86_400_000) } ?? settings.runTimeoutMs)
             let task = Task { [weak self] in
                 await self?.stream(runId: runId, sessionKey: key.description, request: request, timeout: timeout)
@@ -92,6 +94,18 @@ public actor ChatRuns {
                 payload: try? JSONValue(encoding: ChatSendResult(runId: runId, status: .error, summary: "could not start the run")))
         }
         return ChatSendResult(runId: runId, status: .started)
+    }
+
+    /// Finished runs are remembered for `idempotencyWindowMs` (OpenClaw: 5 minutes); after that
+    /// the same key starts a new run. Pruned at most once a minute, on the way into a new run.
+    private func forgetExpiredRuns(now: Int64) async {
+        guard now - lastPrune >= 60_000 else { return }
+        lastPrune = now
+        do {
+            try await store.pruneRuns(updatedBefore: now - Int64(settings.idempotencyWindowMs))
+        } catch {
+            logger.warning("could not prune expired idempotency keys", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Aborts the session's runs (or one of them) that `requester` may abort.
@@ -151,7 +165,6 @@ public actor ChatRuns {
 
     private nonisolated func stream(runId: String, sessionKey: String, request: ModelChatRequest, timeout: Duration) async {
         let emitter = RunEventEmitter(runId: runId, sessionKey: sessionKey, events: events)
-        emitter.lifecycle(phase: "start")
         let outcome: Result<ModelChatCompletion, any Error> = await withTaskGroup(of: Result<ModelChatCompletion, any Error>?.self) { group in
             group.addTask {
                 do {
@@ -184,9 +197,8 @@ public actor ChatRuns {
             return result
         }
         let reason = await stopReason(of: runId)
-        // An abort cancelled this task, and a cancelled task's store calls throw: the partial
-        // answer, the session's abortedLastRun and the run's status would be lost (found by the
-        // conformance suite's stream/abort-during-stream). The bookkeeping runs outside it.
+        // An abort, a timeout or shutdown cancelled this task, and a cancelled task's store
+        // calls throw: the outcome is persisted from a task of its own, which is not cancelled.
         await Task {
             await self.finish(runId: runId, sessionKey: sessionKey, outcome: outcome, stopReason: reason, emitter: emitter)
         }.value

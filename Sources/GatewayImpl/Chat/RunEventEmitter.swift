@@ -7,6 +7,7 @@ import Synchronization
 final class RunEventEmitter: Sendable {
     private struct State {
         var seq = 0
+        var started = false
         var coalescer: DeltaCoalescer
     }
 
@@ -26,6 +27,17 @@ final class RunEventEmitter: Sendable {
 
     /// Everything the model said so far.
     var text: String { state.withLock { $0.coalescer.text } }
+
+    /// Sends `lifecycle` `start` once, just before the run's first other event. Deferring it to
+    /// the first token (rather than the moment the run is created) keeps it behind the
+    /// `chat.send` ack, which the transport sends as soon as the method returns.
+    private func startIfNeeded() {
+        let first = state.withLock { state in
+            defer { state.started = true }
+            return !state.started
+        }
+        if first { lifecycle(phase: "start") }
+    }
 
     func lifecycle(phase: String, extra: [String: JSONValue] = [:]) {
         let seq = nextSeq()
@@ -47,6 +59,7 @@ final class RunEventEmitter: Sendable {
     }
 
     func final(text: String, stopReason: String, usage: JSONValue?, at timestamp: Int) {
+        startIfNeeded()
         let pending = state.withLock { $0.coalescer.flush(at: .now) }
         if let pending { sendDelta(pending) }
         lifecycle(phase: "end", extra: ["stopReason": .string(stopReason)])
@@ -62,6 +75,7 @@ final class RunEventEmitter: Sendable {
     }
 
     func aborted(stopReason: String, at timestamp: Int) {
+        startIfNeeded()
         let partial = text
         lifecycle(phase: "end", extra: ["stopReason": .string(stopReason), "aborted": true])
         events.publish(.chat(ChatEvent(
@@ -70,12 +84,14 @@ final class RunEventEmitter: Sendable {
     }
 
     func error(_ message: String, at timestamp: Int) {
+        startIfNeeded()
         lifecycle(phase: "error", extra: ["error": .string(message)])
         events.publish(.chat(ChatEvent(
             errorMessage: message, runId: runId, seq: nextSeq(), sessionKey: sessionKey, state: .error, stopReason: "error")))
     }
 
     private func sendDelta(_ delta: (text: String, delta: String)) {
+        startIfNeeded()
         let timestamp = Self.nowMs()
         events.publish(.agent(AgentEvent(
             data: ["text": .string(delta.text), "delta": .string(delta.delta)], runId: runId, seq: nextSeq(),

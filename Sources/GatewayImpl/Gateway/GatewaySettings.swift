@@ -20,6 +20,12 @@ public struct GatewaySettings: Sendable {
     public var authMode: Snapshot.AuthMode
     /// How long a run may stream before it is aborted with stopReason `timeout`.
     public var runTimeoutMs: Int = 600_000
+    /// Longest wait from asking the model to its first streamed piece; it covers loading the
+    /// model, so it is generous. Then the run ends with a `chat` error. Default 120 s.
+    public var firstTokenTimeout: Duration = .seconds(120)
+    /// Longest pause between two streamed pieces once the reply has started; then the run
+    /// ends with a `chat` error. Default 120 s.
+    public var streamIdleTimeout: Duration = .seconds(120)
     /// How long a client may resend a finished run's idempotency key and get its result.
     public var idempotencyWindowMs: Int = 300_000
 

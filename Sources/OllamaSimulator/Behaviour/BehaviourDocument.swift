@@ -10,9 +10,15 @@ struct BehaviourDocument: Encodable, Sendable {
         case .text(let text):
             try container.encode(text, forKey: .reply)
             try container.encode(false, forKey: .echo)
+            try container.encodeNil(forKey: .timestamps)
         case .echo:
             try container.encodeNil(forKey: .reply)
             try container.encode(true, forKey: .echo)
+            try container.encodeNil(forKey: .timestamps)
+        case .timestamps(let count):
+            try container.encodeNil(forKey: .reply)
+            try container.encode(false, forKey: .echo)
+            try container.encode(count, forKey: .timestamps)
         }
         try container.encode(behaviour.tokenization.rawValue, forKey: .tokenization)
         try container.encode(behaviour.tokensPerSecond, forKey: .tokensPerSecond)

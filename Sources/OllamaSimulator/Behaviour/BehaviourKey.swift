@@ -4,6 +4,7 @@ enum BehaviourKey: String, CodingKey, CaseIterable {
     case models
     case reply
     case echo
+    case timestamps
     case tokenization
     case tokensPerSecond = "tokens_per_second"
     case firstTokenDelayMilliseconds = "first_token_delay_ms"

@@ -27,7 +27,7 @@ struct BehaviourPatch: Decodable, Sendable {
     func apply(to behaviour: inout SimulatorBehaviour) throws(BehaviourPatchError) {
         var updated = behaviour
         let defaults = SimulatorBehaviour()
-        // Keys in a fixed order, so `reply` and `echo` in one patch resolve the same way every time.
+        // Keys in a fixed order, so `reply`, `echo` and `timestamps` in one patch resolve the same way every time.
         for key in BehaviourKey.allCases {
             guard let value = changes[key] else { continue }
             switch key {
@@ -39,6 +39,12 @@ struct BehaviourPatch: Decodable, Sendable {
                 if value != .null, try bool(value, key) {
                     updated.reply = .echo
                 } else if updated.reply == .echo {
+                    updated.reply = defaults.reply
+                }
+            case .timestamps:
+                if value != .null {
+                    updated.reply = .timestamps(count: try count(value, key))
+                } else if case .timestamps = updated.reply {
                     updated.reply = defaults.reply
                 }
             case .tokenization:

@@ -1,22 +1,29 @@
+import Foundation
+
 /// The reply a chat request gets, worked out before anything is written: the text, its
 /// pieces, the token counts and why it stops. Pure, so the same request always gets the
-/// same reply.
+/// same reply — except in ``SimulatorReply/timestamps(count:)`` mode, whose pieces are
+/// stamped with the clock as they are written.
 struct ChatGeneration: Sendable {
     let model: String
     let tokens: [String]
     let promptTokens: Int
     let doneReason: String
+    /// Each piece's content is replaced by the time it is written (`t<nanoseconds> `).
+    let stampsPieces: Bool
 
     init(model: String, messages: [ChatMessageBody], options: [String: JSONValue], behaviour: SimulatorBehaviour) {
         self.model = model
-        let text: String
+        var tokens: [String]
         switch behaviour.reply {
         case .text(let fixed):
-            text = fixed
+            tokens = behaviour.tokenization.tokens(of: fixed)
         case .echo:
-            text = messages.last { $0.role == "user" }?.content ?? ""
+            tokens = behaviour.tokenization.tokens(of: messages.last { $0.role == "user" }?.content ?? "")
+        case .timestamps(let count):
+            tokens = Array(repeating: "t0 ", count: max(0, count))
         }
-        var tokens = behaviour.tokenization.tokens(of: text)
+        stampsPieces = if case .timestamps = behaviour.reply { true } else { false }
         var doneReason = "stop"
         // `num_predict` caps the reply as it does in Ollama, which then reports `length`.
         if let limit = options["num_predict"]?.numberValue, limit >= 0, Int(limit) < tokens.count {
@@ -30,18 +37,26 @@ struct ChatGeneration: Sendable {
         self.promptTokens = max(1, promptWords)
     }
 
+    /// The whole reply (stamped now, in timestamps mode).
     var text: String {
-        tokens.joined()
+        stampsPieces ? tokens.map { _ in Self.stamp() }.joined() : tokens.joined()
     }
 
-    /// A streamed piece: `done:false` with one piece of content.
+    /// A streamed piece: `done:false` with one piece of content (stamped now, in timestamps mode).
     func chunk(_ token: String) -> ChatResponseLine {
         ChatResponseLine(
             model: model,
             createdAt: WireTimestamp.now(),
-            message: ChatMessageBody(role: "assistant", content: token),
+            message: ChatMessageBody(role: "assistant", content: stampsPieces ? Self.stamp() : token),
             done: false
         )
+    }
+
+    /// `t<Unix time in nanoseconds> `, the content of a piece in timestamps mode.
+    static func stamp() -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return "t\(Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)) "
     }
 
     /// The final object: `done:true`, `done_reason` and the statistics. Streamed, its content

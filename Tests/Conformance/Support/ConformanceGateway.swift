@@ -41,21 +41,9 @@ func withConformanceGateway(
         runtime.writeRateLimit = .init(messages: 1000, window: .seconds(60))
         let assembly = try await GatewayAssembly(GatewayAssembly.Configuration(
             runtime: runtime, dataDirectory: directory, ollamaURL: "http://127.0.0.1:\(simulatorPort)"))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await assembly.server.run() }
-            do {
-                let addresses = try await assembly.server.state.addresses()
-                let url = try #require(URL(string: "ws://127.0.0.1:\(addresses.webSocketPort)/"))
-                try await body(ConformanceGateway(url: url, token: ConformanceGateway.token, simulator: simulator))
-            } catch {
-                assembly.server.shutdown()
-                try? await group.waitForAll()
-                await assembly.finish()
-                throw error
-            }
-            assembly.server.shutdown()
-            try await group.waitForAll()
+        try await assembly.withRunning { addresses in
+            let url = try #require(URL(string: "ws://127.0.0.1:\(addresses.webSocketPort)/"))
+            try await body(ConformanceGateway(url: url, token: ConformanceGateway.token, simulator: simulator))
         }
-        await assembly.finish()
     }
 }

@@ -75,6 +75,7 @@ func withGateway(
     ollamaURL: String? = nil,
     configFileText: String? = nil,
     configure: (inout RuntimeConfiguration) -> Void = { _ in },
+    assemble: (inout GatewayAssembly.Configuration) -> Void = { _ in },
     _ body: (GatewayHarness) async throws -> Void
 ) async throws {
     let simulator = OllamaSimulator(behaviour: behaviour)
@@ -96,25 +97,15 @@ func withGateway(
         runtime.shutdownGracePeriod = .seconds(2)
         runtime.auth = token.map { AuthConfiguration(mode: .token, secret: $0) } ?? AuthConfiguration()
         configure(&runtime)
-        let assembly = try await GatewayAssembly(GatewayAssembly.Configuration(
+        var configuration = GatewayAssembly.Configuration(
             runtime: runtime, dataDirectory: directory, ollamaURL: ollamaURL ?? "http://127.0.0.1:\(simulatorPort)",
-            configFile: configFile))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await assembly.server.run() }
-            do {
-                let addresses = try await assembly.server.state.addresses()
-                try await body(GatewayHarness(
-                    assembly: assembly, simulator: simulator, addresses: addresses, dataDirectory: directory, token: token))
-            } catch {
-                assembly.server.shutdown()
-                try? await group.waitForAll()
-                await assembly.finish()
-                throw error
-            }
-            assembly.server.shutdown()
-            try await group.waitForAll()
+            configFile: configFile)
+        assemble(&configuration)
+        let assembly = try await GatewayAssembly(configuration)
+        try await assembly.withRunning { addresses in
+            try await body(GatewayHarness(
+                assembly: assembly, simulator: simulator, addresses: addresses, dataDirectory: directory, token: token))
         }
-        await assembly.finish()
     }
 }
 

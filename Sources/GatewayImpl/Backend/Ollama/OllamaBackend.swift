@@ -35,6 +35,7 @@ public final class OllamaBackend: ModelBackend {
             connect: Self.timeAmount(configuration.connectTimeout)
         )
         clientConfiguration.connectionPool.retryConnectionEstablishment = configuration.retryConnectionEstablishment
+        clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(1, configuration.maxConnections)
         clientConfiguration.redirectConfiguration = .disallow
         self.client = HTTPClient(
             eventLoopGroupProvider: .singleton,
