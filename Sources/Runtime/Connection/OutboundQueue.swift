@@ -5,15 +5,15 @@ import Synchronization
 /// The frames waiting to be written to one client, bounded in bytes.
 ///
 /// Frames are accounted from enqueue until the socket writer took them, so a client that stops
-/// reading makes the queue grow until `limit`, and then the connection is closed rather than
-/// buffering without bound (at most `limit` plus one frame is held). Event `seq` numbers are assigned here, at the moment a frame is
-/// accepted, so a dropped frame never consumes a number.
+/// reading makes the queue grow past `limit`, and then the connection is closed rather than
+/// buffering without bound (at most `limit` plus one frame is held). Event `seq` numbers are
+/// assigned here, at the moment a frame is accepted, so a dropped frame never consumes a number.
 final class OutboundQueue: Sendable {
     enum Outcome: Equatable {
         case queued
         /// A droppable frame was skipped because the client is behind.
         case dropped
-        /// The frame would pass the byte limit: the client is a slow consumer.
+        /// The frames already waiting pass the byte limit: the client is a slow consumer.
         case overflow
         /// The queue is finished; the connection is closing.
         case closed
@@ -137,9 +137,10 @@ final class OutboundQueue: Sendable {
             guard !state.finished else { return .closed }
             guard let (buffer, seq) = make(state) else { return .dropped }
             let size = buffer.readableBytes
-            // Only a client with frames still waiting is behind: one frame larger than the limit
-            // (a long `sessions.list`) goes to a client that has read everything.
-            if state.bytes > 0, state.bytes + size > limit { return .overflow }
+            // A client is behind when what already waits passes the limit (OpenClaw checks the
+            // socket's bufferedAmount the same way): one frame larger than the limit (a long
+            // `sessions.list`) still goes to a client that reads.
+            if state.bytes > limit { return .overflow }
             if let seq { state.seq = seq }
             let item = Item(frame: WebSocketFrame(fin: true, opcode: opcode, data: buffer), bytes: size, isClose: false)
             state.bytes += size

@@ -1,7 +1,8 @@
 import Foundation
 import GatewayClient
 
-/// `kubeclaw serve` as a real process on free loopback ports, with a token.
+/// `kubeclaw serve` as a real process with a token, on ports it picks itself (`--port 0
+/// --http-port 0`): no other test can take them between choosing and binding.
 struct RunningGateway {
     let process: ChildProcess
     let webSocketPort: Int
@@ -22,34 +23,35 @@ struct RunningGateway {
         try await HTTPReply.fetch("http://127.0.0.1:\(httpPort)\(path)")
     }
 
-    /// Starts `kubeclaw serve` with `arguments` after the host, ports and data directory, and
-    /// returns once `/startupz` answers 200. A port taken between choosing and binding makes the
-    /// process exit; then it is tried again on other ports.
+    /// Starts `kubeclaw serve` with `arguments` after the host, ports and data directory; reads
+    /// the bound ports from its `gateway listening` log line, then waits for `/startupz` 200.
     static func start(directory: String, token: String, arguments: [String]) async throws -> RunningGateway {
         var environment = ChildProcess.minimalEnvironment
         environment["OPENCLAW_GATEWAY_TOKEN"] = token
-        for _ in 0..<3 {
-            let webSocketPort = try await FreePort.next()
-            let httpPort = try await FreePort.next()
-            let process = try ChildProcess(
-                try BuiltProducts.path(of: "kubeclaw"),
-                ["serve", "--host", "127.0.0.1", "--port", "\(webSocketPort)", "--http-port", "\(httpPort)",
-                 "--data-dir", directory + "/data"] + arguments,
-                environment: environment, directory: directory)
-            let deadline = ContinuousClock.now + .seconds(30)
-            while process.isRunning, ContinuousClock.now < deadline {
-                if let reply = try? await HTTPReply.fetch("http://127.0.0.1:\(httpPort)/startupz", timeout: .seconds(2)),
-                   reply.status == 200 {
-                    return RunningGateway(process: process, webSocketPort: webSocketPort, httpPort: httpPort, token: token)
-                }
-                try await Task.sleep(for: .milliseconds(20))
-            }
+        let process = try ChildProcess(
+            try BuiltProducts.path(of: "kubeclaw"),
+            ["serve", "--host", "127.0.0.1", "--port", "0", "--http-port", "0", "--data-dir", directory + "/data",
+             "--log-format", "text", "--log-level", "info"] + arguments,
+            environment: environment, directory: directory)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while process.isRunning, ContinuousClock.now < deadline {
             let output = process.output
-            process.stop()
-            guard output.contains("ddress already in use") else {
-                throw TestFailure("kubeclaw serve did not start within 30 s; output:\n\(output)")
+            if let webSocketPort = port(in: output, after: "ws=ws://127.0.0.1:"),
+               let httpPort = port(in: output, after: "http=http://127.0.0.1:"),
+               let reply = try? await HTTPReply.fetch("http://127.0.0.1:\(httpPort)/startupz", timeout: .seconds(2)),
+               reply.status == 200 {
+                return RunningGateway(process: process, webSocketPort: webSocketPort, httpPort: httpPort, token: token)
             }
+            try await Task.sleep(for: .milliseconds(20))
         }
-        throw TestFailure("kubeclaw serve could not bind free ports three times")
+        let output = process.output
+        process.stop()
+        throw TestFailure("kubeclaw serve did not start within 30 s; output:\n\(output)")
+    }
+
+    /// The port number right after `prefix` in `text`.
+    private static func port(in text: String, after prefix: String) -> Int? {
+        guard let range = text.range(of: prefix) else { return nil }
+        return Int(text[range.upperBound...].prefix { $0.isNumber })
     }
 }
