@@ -24,7 +24,7 @@ struct OpsEndpoints: Sendable {
             checks += await probes.readiness()
             return report(checks, extra: [:])
         case "/startupz":
-            let started = state.phase != .starting
+            let started = state.phase == .serving || state.phase == .draining
             return .json(started ? .ok : .serviceUnavailable, #"{"started":\#(started)}"#)
         case "/metrics":
             return .text(.ok, metrics.exposition(), contentType: "text/plain; version=0.0.4; charset=utf-8")
