@@ -31,11 +31,17 @@ extension Gateway {
         }
         let stored = try await storeCall { try await store.messages(sessionKey: key.description, limit: params.limit ?? 200) }
         var messages = stored.map(Self.chatMessage)
-        // Keep the reply inside what a client buffers: drop the oldest messages first.
+        // Keep the reply inside what a client buffers: drop the oldest messages first. Each
+        // message is measured once, so a long history costs one pass, not one per dropped message.
         let budget = context.maxBufferedBytes / 2
-        while messages.count > 1, ((try? JSONValue(encoding: messages).encodedData().count) ?? 0) > budget {
-            messages.removeFirst()
+        let sizes = messages.map { ((try? JSONEncoder().encode($0).count) ?? 0) + 1 }
+        var total = sizes.reduce(0, +)
+        var dropped = 0
+        while dropped < messages.count - 1, total > budget {
+            total -= sizes[dropped]
+            dropped += 1
         }
+        messages.removeFirst(dropped)
         return ChatHistoryResult(
             messages: messages, sessionId: session.sessionId, sessionKey: key.description,
             thinkingLevel: session.settings["thinkingLevel"], verboseLevel: session.settings["verboseLevel"])
