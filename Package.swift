@@ -122,6 +122,8 @@ let package = Package(
         .target(
             name: "OllamaSimulator",
             dependencies: [
+                // Only for its JSONValue: the simulator speaks Ollama's wire format, not OpenClaw's.
+                "GeneratedProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,3 +1,5 @@
+import GeneratedProtocol
+
 /// A partial update of the behaviour, as sent to `POST /_sim/behaviour`: a field that is
 /// absent stays as it is, a field set to `null` returns to its default, any other value
 /// replaces it. Unknown fields are rejected, so a typo cannot silently do nothing.
@@ -100,14 +102,14 @@ struct BehaviourPatch: Decodable, Sendable {
     }
 
     private func count(_ value: JSONValue, _ key: BehaviourKey) throws(BehaviourPatchError) -> Int {
-        guard case .number(let number) = value, number >= 0, number.rounded() == number, number < 1e12 else {
+        guard let number = value.doubleValue, number >= 0, number.rounded() == number, number < 1e12 else {
             throw BehaviourPatchError(field: key.rawValue, expected: "a whole number, 0 or more")
         }
         return Int(number)
     }
 
     private func nonNegative(_ value: JSONValue, _ key: BehaviourKey) throws(BehaviourPatchError) -> Double {
-        guard case .number(let number) = value, number >= 0, number.isFinite else {
+        guard let number = value.doubleValue, number >= 0, number.isFinite else {
             throw BehaviourPatchError(field: key.rawValue, expected: "a number, 0 or more")
         }
         return number

@@ -1,3 +1,4 @@
+import GeneratedProtocol
 import NIOCore
 import NIOHTTP1
 

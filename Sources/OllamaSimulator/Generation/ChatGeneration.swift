@@ -1,4 +1,5 @@
 import Foundation
+import GeneratedProtocol
 
 /// The reply a chat request gets, worked out before anything is written: the text, its
 /// pieces, the token counts and why it stops. Pure, so the same request always gets the
@@ -26,7 +27,7 @@ struct ChatGeneration: Sendable {
         stampsPieces = if case .timestamps = behaviour.reply { true } else { false }
         var doneReason = "stop"
         // `num_predict` caps the reply as it does in Ollama, which then reports `length`.
-        if let limit = options["num_predict"]?.numberValue, limit >= 0, Int(limit) < tokens.count {
+        if let limit = options["num_predict"]?.doubleValue, limit >= 0, Int(limit) < tokens.count {
             tokens = Array(tokens.prefix(Int(limit)))
             doneReason = "length"
         }

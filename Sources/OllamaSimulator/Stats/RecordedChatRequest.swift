@@ -1,3 +1,5 @@
+import GeneratedProtocol
+
 /// The parts of a `/api/chat` request body a test asserts on: what the gateway really sent.
 public struct RecordedChatRequest: Sendable, Hashable, Codable {
     /// `model`, exactly as sent (no `:latest` added).

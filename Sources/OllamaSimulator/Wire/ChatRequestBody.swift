@@ -1,3 +1,5 @@
+import GeneratedProtocol
+
 /// The body of `POST /api/chat`. Only what the simulator acts on or records is decoded;
 /// other fields (`tools`, `format`, `think`, …) are accepted and ignored, as Ollama ignores
 /// what a model does not support.

@@ -1,3 +1,5 @@
+import GeneratedProtocol
+
 /// `POST /api/show` → modelfile, parameters, template, details, model_info, capabilities.
 /// `model_info` carries the architecture-prefixed keys Ollama reports, among them
 /// `<family>.context_length`, which clients read to size their context.
@@ -32,11 +34,11 @@ struct ShowBody: Encodable, Sendable {
         self.details = ModelDetailsBody(model)
         self.modelInfo = [
             "general.architecture": .string(model.family),
-            "general.parameter_count": .number(Double(model.parameterCount)),
-            "general.file_type": .number(15),
-            "\(model.family).context_length": .number(Double(model.contextLength)),
-            "\(model.family).embedding_length": .number(4096),
-            "\(model.family).block_count": .number(32),
+            "general.parameter_count": .integer(Int(model.parameterCount)),
+            "general.file_type": .integer(15),
+            "\(model.family).context_length": .integer(model.contextLength),
+            "\(model.family).embedding_length": .integer(4096),
+            "\(model.family).block_count": .integer(32),
         ]
         self.capabilities = ["completion"]
         self.modifiedAt = SimulatorModel.modifiedAt

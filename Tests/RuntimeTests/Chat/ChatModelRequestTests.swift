@@ -50,8 +50,8 @@ struct ChatModelRequestTests {
             let recorder = FrameRecorder(session)
             _ = try await recorder.run(try await session.startChat("hi"))
             let request = try #require(gateway.simulator.stats().lastChatRequest)
-            #expect(request.options["num_ctx"]?.numberValue == 8192)
-            #expect(request.options["temperature"]?.numberValue == 0.25)
+            #expect(request.options["num_ctx"]?.doubleValue == 8192)
+            #expect(request.options["temperature"]?.doubleValue == 0.25)
             #expect(request.keepAlive?.stringValue == "10m")
             await session.close()
         }
@@ -64,7 +64,7 @@ struct ChatModelRequestTests {
             let recorder = FrameRecorder(session)
             _ = try await recorder.run(try await session.startChat("hi"))
             let request = try #require(gateway.simulator.stats().lastChatRequest)
-            #expect(request.options["num_ctx"]?.numberValue == 16384)
+            #expect(request.options["num_ctx"]?.doubleValue == 16384)
             #expect(request.keepAlive?.stringValue == "30m")
             await session.close()
         }
