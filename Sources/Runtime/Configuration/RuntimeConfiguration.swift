@@ -51,6 +51,9 @@ public struct RuntimeConfiguration: Sendable {
 
     public init() {}
 
+    /// `tickInterval` in whole milliseconds, as `hello-ok.policy.tickIntervalMs` advertises it.
+    public var tickIntervalMs: Int { Int(tickInterval.nanoseconds / 1_000_000) }
+
     /// A write or read budget.
     public struct RateLimit: Sendable, Equatable {
         public var messages: Int
@@ -62,6 +65,9 @@ public struct RuntimeConfiguration: Sendable {
         }
 
         public var isEnabled: Bool { messages > 0 }
+
+        /// `window` in whole milliseconds.
+        public var windowMs: Int { Int(window.nanoseconds / 1_000_000) }
     }
 
     /// Lockout after repeated failed authentication (OpenClaw: 10 per 60 s → 5 minutes).

@@ -35,6 +35,6 @@ struct ConnectionEnvironment<Methods: GatewayMethods>: Sendable {
     var policy: ConnectionInfo.Policy {
         ConnectionInfo.Policy(
             maxPayload: configuration.maxPayload, maxBufferedBytes: configuration.maxBufferedBytes,
-            tickIntervalMs: Int(configuration.tickInterval.nanoseconds / 1_000_000))
+            tickIntervalMs: configuration.tickIntervalMs)
     }
 }

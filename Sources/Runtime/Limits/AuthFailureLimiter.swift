@@ -27,7 +27,7 @@ public final class AuthFailureLimiter: Sendable {
                 return nil
             }
             let remaining = until - now
-            return Int(remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000)
+            return Int(remaining.nanoseconds / 1_000_000)
         }
     }
 

@@ -30,7 +30,7 @@ public final class ServerState: Sendable {
 
     public var uptimeMs: Int {
         let elapsed = ContinuousClock.now - startedAt
-        return Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        return Int(elapsed.nanoseconds / 1_000_000)
     }
 
     func serving(at addresses: Addresses) {

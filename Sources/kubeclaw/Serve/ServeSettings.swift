@@ -129,8 +129,8 @@ struct ServeSettings {
         var gateway: [String: JSONValue] = [
             "host": .string(runtime.host), "port": .integer(runtime.port), "httpPort": .integer(runtime.httpPort),
             "maxPayload": .integer(runtime.maxPayload), "maxBufferedBytes": .integer(runtime.maxBufferedBytes),
-            "tickIntervalMs": .integer(Int(runtime.tickInterval.components.seconds * 1000)),
-            "rateLimit": ["messages": .integer(runtime.writeRateLimit.messages), "windowMs": .integer(Int(runtime.writeRateLimit.window.components.seconds * 1000))],
+            "tickIntervalMs": .integer(runtime.tickIntervalMs),
+            "rateLimit": ["messages": .integer(runtime.writeRateLimit.messages), "windowMs": .integer(runtime.writeRateLimit.windowMs)],
             "allowedOrigins": .array(runtime.allowedOrigins.map { .string($0) }),
             "auth": ["mode": .string(runtime.auth.mode.rawValue), "token": runtime.auth.secret == nil ? .null : .string("set")],
             "dataDir": .string(dataDirectory),
