@@ -14,13 +14,16 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
-# Only what SwiftPM needs (see .dockerignore); tests are copied because Package.swift
-# declares their targets, not to build them.
+# Only what SwiftPM needs (see .dockerignore): Package.swift declares the test and
+# benchmark targets too, so their folders must exist for the package to load, although
+# only `kubeclaw` is built. scripts/check-docker-context.sh assembles this tree from these
+# lines and .dockerignore and loads the package there, in CI.
 COPY Package.swift ./
 COPY Spec ./Spec
 COPY Plugins ./Plugins
 COPY Sources ./Sources
 COPY Tests ./Tests
+COPY Benchmarks ./Benchmarks
 
 # Bake the version in, and fail the build if the line to rewrite has moved.
 RUN [[ "$SERVICE_VERSION" =~ ^[0-9A-Za-z][0-9A-Za-z.+_-]*$ ]] \

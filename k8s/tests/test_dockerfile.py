@@ -3,13 +3,14 @@ step run for real on a copy of BuildInfo.swift."""
 
 from __future__ import annotations
 
-import fnmatch
 import os
+import re
 import subprocess
 
 import pytest
 
 import k8scheck as k
+from k8scheck import docker_context
 from conftest import REPO
 
 DOCKERFILE = (REPO / "Dockerfile").read_text()
@@ -69,33 +70,50 @@ def test_bake_step_fails_when_the_line_has_moved(tmp_path):
     assert proc.returncode != 0
 
 
-def _allowed_by_dockerignore(path: str) -> bool:
-    allowed = False
-    for raw in (REPO / ".dockerignore").read_text().splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        negate = line.startswith("!")
-        pattern = line[1:] if negate else line
-        pattern = pattern.rstrip("/")
-        parts = path.split("/")
-        hit = any(fnmatch.fnmatch("/".join(parts[:i]), pattern) or
-                  fnmatch.fnmatch("/".join(parts[:i]), pattern.replace("**/", "*/"))
-                  for i in range(1, len(parts) + 1))
-        if pattern.startswith("**/"):
-            hit = hit or any(fnmatch.fnmatch(p, pattern[3:]) for p in parts)
-        if hit:
-            allowed = negate
-    return allowed
-
-
 def test_build_context_holds_what_the_build_copies():
-    sources = [args.split()[0] for ins, args in k.dockerfile_instructions(DOCKERFILE)
-               if ins == "COPY" and "--from=" not in args]
-    assert sources
-    for src in sources:
-        assert _allowed_by_dockerignore(src), f"COPY {src} but .dockerignore leaves it out"
-        assert (REPO / src).exists(), f"COPY {src}: no such path"
+    """Every COPY source is sent by .dockerignore and exists; local state is never sent."""
+    placed = docker_context.placements(DOCKERFILE)
+    assert "Package.swift" in placed and "Sources/kubeclaw/BuildInfo.swift" in placed
+    ignore = docker_context.DockerIgnore.load(REPO)
     for unwanted in (".git", ".build", ".venv-k8s/bin/python", "k8s/base/kustomization.yaml",
-                     "Sources/x/.build/debug", "docs/deploy.md"):
-        assert not _allowed_by_dockerignore(unwanted), f"{unwanted} would be sent to the builder"
+                     "Sources/x/.build/debug", "Tests/.swiftpm/x", "docs/deploy.md", "Package.resolved"):
+        assert ignore.excluded(unwanted), f"{unwanted} would be sent to the builder"
+
+
+def test_build_context_holds_every_folder_package_swift_declares():
+    """Each custom target path of Package.swift lies in the assembled context (the full
+    check, loading the package there, is scripts/check-docker-context.sh)."""
+    placed = docker_context.placements(DOCKERFILE)
+    manifest = (REPO / "Package.swift").read_text()
+    for path in re.findall(r'path:\s*"([^"]+)"', manifest):
+        assert any(p.startswith(path.rstrip("/") + "/") for p in placed), \
+            f"Package.swift declares {path} but the Dockerfile does not copy it"
+
+
+@pytest.mark.parametrize("dockerignore, path, excluded", [
+    ("*\n!Sources/\n**/.build", "Sources/a.swift", False),
+    ("*\n!Sources/\n**/.build", "Sources/x/.build/debug/y", True),
+    ("*\n!Sources/\n**/.build", "README.md", True),
+    ("*\n!Sources/\nSources/secret?.txt", "Sources/secret1.txt", True),
+    ("*\n!Sources/\nSources/secret?.txt", "Sources/secret10.txt", False),
+    ("/docs\n", "docs/a/b.md", True),
+    ("docs/*.md", "docs/a/b.md", False),
+    ("docs/**/*.md", "docs/a/b.md", True),
+    ("*.md\n!README.md", "README.md", False),
+    ("", "anything", False),
+])
+def test_dockerignore_semantics(dockerignore, path, excluded):
+    assert docker_context.DockerIgnore.parse(dockerignore).excluded(path) is excluded
+
+
+def test_a_copy_left_out_by_dockerignore_is_named(tmp_path):
+    (tmp_path / "Sources").mkdir()
+    (tmp_path / "Sources/a.swift").write_text("")
+    (tmp_path / "Benchmarks").mkdir()
+    (tmp_path / "Benchmarks/b.swift").write_text("")
+    (tmp_path / ".dockerignore").write_text("*\n!Sources/\n")
+    text = "FROM swift:6.1-bookworm AS build\nWORKDIR /src\nCOPY Sources ./Sources\nCOPY Benchmarks ./Benchmarks\n"
+    with pytest.raises(docker_context.ContextError, match="Benchmarks is left out by .dockerignore"):
+        docker_context.placements(text, tmp_path)
+    (tmp_path / ".dockerignore").write_text("*\n!Sources/\n!Benchmarks/\n")
+    assert set(docker_context.placements(text, tmp_path)) == {"Sources/a.swift", "Benchmarks/b.swift"}
