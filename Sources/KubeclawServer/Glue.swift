@@ -4,6 +4,13 @@ import Runtime
 /// The transport broadcasts what the gateway publishes.
 extension EventBus: GatewayEventSink {}
 
+/// The transport's metrics count and time the gateway's chat runs.
+extension GatewayMetrics: ChatRunObserver {
+    public func chatRunEnded(_ report: ChatRunReport) {
+        chatRunEnded(outcome: report.outcome.rawValue, duration: report.duration, timeToFirstToken: report.timeToFirstToken)
+    }
+}
+
 extension CallerContext {
     /// The methods' view of a connection.
     init(connection info: ConnectionInfo) {

@@ -71,4 +71,44 @@ import Testing
             await session.close()
         }
     }
+
+    @Test("--token-file: the file's token (trimmed) is required and wins over OPENCLAW_GATEWAY_TOKEN; neither is logged")
+    func tokenFile() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kubeclaw-token-file-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fileToken = "file-\(UUID().uuidString)", environmentToken = "env-\(UUID().uuidString)"
+        // As a Kubernetes Secret created with `echo` holds it: with a trailing newline.
+        try Data("  \(fileToken)\n".utf8).write(to: URL(fileURLWithPath: directory + "/token"))
+        try await ClosedPort.withURL { backendURL in
+            let gateway = try await RunningGateway.start(
+                directory: directory, token: fileToken, environmentToken: environmentToken,
+                arguments: ["--ollama-url", backendURL, "--token-file", directory + "/token"])
+            defer { gateway.process.stop() }
+            let session = try await gateway.connect()
+            #expect(session.hello != nil, "the file's token is accepted")
+            await session.close()
+
+            let refused = try await GatewaySession.open(url: gateway.webSocketURL).0
+            let response = try await refused.rawConnect(GatewayHarness.connectParams(token: environmentToken))
+            #expect(response.ok == false, "the environment's token no longer is")
+            await refused.close()
+            #expect(!gateway.process.output.contains(fileToken) && !gateway.process.output.contains(environmentToken))
+        }
+    }
+
+    @Test("--token-file that is missing or empty stops the start with exit 78, naming the file only")
+    func tokenFileProblems() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kubeclaw-token-bad-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Data(" \n\n".utf8).write(to: URL(fileURLWithPath: directory + "/empty"))
+        for (file, message) in [("missing", "cannot read --token-file"), ("empty", "is empty")] {
+            let (status, output) = try await ChildProcess.run(
+                try BuiltProducts.path(of: "kubeclaw"),
+                ["serve", "--port", "0", "--http-port", "0", "--data-dir", directory + "/data", "--token-file", directory + "/" + file])
+            #expect(status == 78, "\(file): exit \(String(describing: status)); output: \(output)")
+            #expect(output.contains(message) && output.contains(directory + "/" + file), "\(file): \(output)")
+        }
+    }
 }

@@ -23,6 +23,8 @@ PROFILES = {
     "gpu": dict(hpa=True, pdb="minAvailable", model_api_egress=False, gpu=True),
     "single-node-drain": dict(hpa=True, pdb="maxUnavailable", model_api_egress=False, gpu=False),
     "model-apis": dict(hpa=True, pdb="minAvailable", model_api_egress=True, gpu=False),
+    "monitoring": dict(hpa=True, pdb="minAvailable", model_api_egress=False, gpu=False, monitoring=True),
+    "ingress": dict(hpa=True, pdb="minAvailable", model_api_egress=False, gpu=False, ingress=True),
 }
 
 
@@ -31,7 +33,7 @@ def target_dir(name: str) -> Path:
 
 
 def pytest_configure(config):
-    missing = [t for t in ("kubectl", "kubernetes-validate", "yamllint", "hadolint", "checkov")
+    missing = [t for t in ("kubectl", "kubernetes-validate", "yamllint", "hadolint", "checkov", "promtool")
                if not os.access(k8scheck.tool_path(t), os.X_OK)]
     if missing:
         raise pytest.UsageError(

@@ -80,6 +80,7 @@ def tool_path(name: str) -> str:
         "yamllint": _venv_bin(".venv-k8s", "yamllint"),
         "hadolint": _venv_bin(".venv-k8s", "hadolint"),
         "checkov": _venv_bin(".venv-checkov", "checkov"),
+        "promtool": _venv_bin(".venv-k8s", "promtool"),
     }
     env = "K8SCHECK_" + name.upper().replace("-", "_")
     return os.environ.get(env, defaults[name])
@@ -99,17 +100,40 @@ def render(target: Path | str) -> str:
     return out
 
 
+# Custom resources kubernetes-validate has no schema for (it would only WARN "Couldn't find
+# schema"): validated instead by check_custom_resources below, by promtool (the rules) and by
+# the tests. Any other unknown kind still fails.
+CUSTOM_RESOURCES = {("monitoring.coreos.com/v1", "ServiceMonitor"), ("monitoring.coreos.com/v1", "PrometheusRule")}
+
+
 def kubernetes_validate(path: Path | str, version: str) -> ToolResult:
-    """Strict schema validation; any ERROR, WARN or FATAL line fails."""
-    rc, out = _run([tool_path("kubernetes-validate"), "--strict", "-k", version, str(path)])
+    """Strict schema validation; any ERROR, WARN or FATAL line fails. Custom resources of
+    CUSTOM_RESOURCES are left to check_custom_resources and counted apart."""
+    docs = load_docs(Path(path).read_text())
+    custom = [d for d in docs if (d.get("apiVersion"), d.get("kind")) in CUSTOM_RESOURCES]
+    target = str(path)
+    if custom:
+        kept = [d for d in docs if d not in custom]
+        target = str(Path(path).with_suffix(".core.yaml"))
+        Path(target).write_text(yaml.safe_dump_all(kept))
+        structural = check_custom_resources(docs)
+        if structural:
+            return ToolResult(False, "\n".join(f"ERROR {p}" for p in structural),
+                              f"{len(structural)} custom resource problem(s)", {"resources": 0, "problems": len(structural)})
+    try:
+        rc, out = _run([tool_path("kubernetes-validate"), "--strict", "-k", version, target])
+    finally:
+        if custom:
+            Path(target).unlink(missing_ok=True)
     passed = len(re.findall(r"^INFO .* passed for resource", out, re.M))
     bad = KUBEVAL_BAD.findall(out)
     ok = rc == 0 and not bad and passed > 0
     problems = "\n".join(line for line in out.splitlines() if KUBEVAL_BAD.match(line))
+    extra = f" (+{len(custom)} custom resources checked structurally)" if custom else ""
     return ToolResult(ok, problems if problems else out,
-                      f"{passed} resources valid against {version}" if ok
+                      f"{passed} resources valid against {version}{extra}" if ok
                       else f"{len(bad)} problem(s) against {version} (exit {rc})",
-                      {"resources": passed, "problems": len(bad)})
+                      {"resources": passed + len(custom), "problems": len(bad)})
 
 
 def yamllint(paths: Iterable[str], config: Path | str = REPO / ".yamllint") -> ToolResult:
@@ -497,16 +521,7 @@ def check_model_api_egress(docs: list[dict], expected: bool) -> list[str]:
     for rule in https:
         if _rule_ports(rule) != [(443, "TCP")]:
             problems.append(f"model-API egress opens more than TCP 443: {_rule_ports(rule)}")
-        for peer in rule.get("to", []):
-            block = peer.get("ipBlock")
-            if not block:
-                continue
-            cidr = ipaddress.ip_network(block["cidr"])
-            excepted = [ipaddress.ip_network(e) for e in block.get("except", [])]
-            for private in PRIVATE_NETS:
-                if private.version == cidr.version and private.subnet_of(cidr) \
-                        and not any(private.subnet_of(e) for e in excepted if e.version == private.version):
-                    problems.append(f"model-API egress {cidr} does not exclude {private}")
+    problems += [f"model-API {p}" for p in _private_ranges_open(https)]
     return problems
 
 
@@ -835,24 +850,54 @@ def check_gateway_security(docs: list[dict]) -> list[str]:
     return problems
 
 
+def _flag(argv: list[str], flag: str) -> str | None:
+    """The value of `--flag VALUE` or `--flag=VALUE` in a container's command line."""
+    for i, word in enumerate(argv):
+        if word == flag and i + 1 < len(argv):
+            return argv[i + 1]
+        if word.startswith(flag + "="):
+            return word.split("=", 1)[1]
+    return None
+
+
 def check_secret_env(docs: list[dict]) -> list[str]:
+    """The gateway token is a required Secret file passed to --token-file (never in the
+    environment); the optional provider keys come one by one from the same Secret."""
+    gw = deployment(docs, GATEWAY)
     c = container(docs, GATEWAY, "gateway")
-    if c is None:
+    if gw is None or c is None:
         return ["gateway container missing"]
     env = env_map(c)
     problems = []
     if any("secretRef" in src for src in c.get("envFrom", [])):
         problems.append("gateway takes a whole Secret via envFrom; keys must be listed one by one")
-    for key in REQUIRED_SECRET_KEYS + OPTIONAL_SECRET_KEYS:
+    for key in REQUIRED_SECRET_KEYS:
+        if key in env:
+            problems.append(f"gateway {key} must be a mounted file (--token-file), not an environment variable")
+        path = _flag(c.get("command", []) + c.get("args", []), "--token-file")
+        mount = next((m for m in c.get("volumeMounts", []) if path and _under(path, m["mountPath"])), None)
+        volume = (_volume_for_mount(pod_spec(gw), mount) or {}) if mount else {}
+        secret = volume.get("secret") or {}
+        relative = path[len(mount["mountPath"].rstrip("/")) + 1:] if mount else None
+        items = {i["key"]: i["path"] for i in secret.get("items") or []}
+        if secret.get("secretName") != SECRET or items.get(key, None if items else key) != relative:
+            problems.append(f"gateway --token-file {path!r} must be Secret {SECRET} key {key}, mounted")
+            continue
+        if secret.get("optional"):
+            problems.append(f"gateway {key} must be required (secret volume optional: false)")
+        if mount.get("readOnly") is not True:
+            problems.append(f"gateway {key} volume must be mounted readOnly")
+        mode = next((i.get("mode") for i in secret.get("items") or [] if i["key"] == key), None)
+        mode = secret.get("defaultMode", 0o644) if mode is None else mode
+        if mode & 0o007:
+            problems.append(f"gateway {key} file mode {mode:o} lets other users read it")
+    for key in OPTIONAL_SECRET_KEYS:
         entry = env.get(key)
         ref = ((entry or {}).get("valueFrom") or {}).get("secretKeyRef")
         if not ref or ref.get("name") != SECRET or ref.get("key") != key:
             problems.append(f"gateway {key} must come from Secret {SECRET} key {key}")
             continue
-        optional = ref.get("optional", False)
-        if key in REQUIRED_SECRET_KEYS and optional:
-            problems.append(f"gateway {key} must be required (optional: false)")
-        if key in OPTIONAL_SECRET_KEYS and optional is not True:
+        if ref.get("optional", False) is not True:
             problems.append(f"gateway {key} must be optional: true")
     return problems
 
@@ -977,6 +1022,224 @@ def check_gpu(docs: list[dict]) -> list[str]:
     return problems
 
 
+# ---------------------------------------------------------------------------------------
+# Operations: custom resources, monitoring, Ingress, Ollama's pull egress
+
+# The fields of the Prometheus Operator's monitoring.coreos.com/v1 objects used here (a
+# subset of the CRDs; anything else is reported so a typo cannot pass silently).
+_SERVICE_MONITOR_SPEC = {"selector", "endpoints", "namespaceSelector", "jobLabel", "targetLabels",
+                         "podTargetLabels", "sampleLimit", "targetLimit", "attachMetadata"}
+_SERVICE_MONITOR_ENDPOINT = {"port", "targetPort", "path", "scheme", "interval", "scrapeTimeout", "params",
+                             "honorLabels", "honorTimestamps", "relabelings", "metricRelabelings", "tlsConfig",
+                             "bearerTokenSecret", "authorization", "basicAuth", "followRedirects", "enableHttp2"}
+_RULE_GROUP = {"name", "interval", "rules", "partial_response_strategy", "limit"}
+_RULE = {"alert", "record", "expr", "for", "keep_firing_for", "labels", "annotations"}
+_DURATION = re.compile(r"^([0-9]+(ms|s|m|h|d|w|y))+$")
+
+
+def check_custom_resources(docs: list[dict]) -> list[str]:
+    """Structure of ServiceMonitor and PrometheusRule objects: known fields, required ones,
+    types and durations."""
+    problems = []
+    for d in docs:
+        kind, name = d.get("kind"), d.get("metadata", {}).get("name")
+        if (d.get("apiVersion"), kind) not in CUSTOM_RESOURCES:
+            continue
+        where = f"{kind}/{name}"
+        spec = d.get("spec")
+        if not isinstance(spec, dict):
+            problems.append(f"{where} has no spec")
+            continue
+        if set(d) - {"apiVersion", "kind", "metadata", "spec"}:
+            problems.append(f"{where} has unknown top-level fields {sorted(set(d) - {'apiVersion', 'kind', 'metadata', 'spec'})}")
+        if kind == "ServiceMonitor":
+            if set(spec) - _SERVICE_MONITOR_SPEC:
+                problems.append(f"{where} spec has unknown fields {sorted(set(spec) - _SERVICE_MONITOR_SPEC)}")
+            if not isinstance(spec.get("selector"), dict):
+                problems.append(f"{where} spec.selector is required")
+            endpoints = spec.get("endpoints")
+            if not isinstance(endpoints, list) or not endpoints:
+                problems.append(f"{where} spec.endpoints must be a non-empty list")
+                continue
+            for e in endpoints:
+                if set(e) - _SERVICE_MONITOR_ENDPOINT:
+                    problems.append(f"{where} endpoint has unknown fields {sorted(set(e) - _SERVICE_MONITOR_ENDPOINT)}")
+                for key in ("interval", "scrapeTimeout"):
+                    if key in e and not _DURATION.match(str(e[key])):
+                        problems.append(f"{where} endpoint {key} {e[key]!r} is not a duration")
+        else:
+            if set(spec) != {"groups"}:
+                problems.append(f"{where} spec must hold exactly `groups`, has {sorted(spec)}")
+            for group in spec.get("groups") or []:
+                if set(group) - _RULE_GROUP or not group.get("name") or not group.get("rules"):
+                    problems.append(f"{where} group {group.get('name')!r} needs name and rules, known fields only")
+                for rule in group.get("rules") or []:
+                    label = rule.get("alert") or rule.get("record")
+                    if set(rule) - _RULE:
+                        problems.append(f"{where} rule {label} has unknown fields {sorted(set(rule) - _RULE)}")
+                    if bool(rule.get("alert")) == bool(rule.get("record")) or not isinstance(rule.get("expr"), str):
+                        problems.append(f"{where} rule {label} needs exactly one of alert/record and a string expr")
+                    if "for" in rule and not _DURATION.match(str(rule["for"])):
+                        problems.append(f"{where} rule {label} for {rule['for']!r} is not a duration")
+                    for key in ("labels", "annotations"):
+                        if not all(isinstance(v, str) for v in (rule.get(key) or {}).values()):
+                            problems.append(f"{where} rule {label} {key} must be strings")
+    return problems
+
+
+def exported_metrics(source: Path = REPO / "Sources/Runtime/Metrics/GatewayMetrics.swift") -> set[str]:
+    """Every sample name /metrics can export: the metrics GatewayMetrics declares (a Timer
+    is a histogram: _bucket, _sum, _count) and Prometheus' own `up`."""
+    text = source.read_text()
+    names = set()
+    for kind, name in re.findall(r'(Counter|Meter|Gauge|Timer)\(\s*label:\s*"([a-z_:][a-z0-9_:]*)"', text):
+        names.add(name)
+        if kind == "Timer":
+            names |= {name + "_bucket", name + "_sum", name + "_count"}
+    return names | {"up"}
+
+
+_PROMQL_WORDS = {"sum", "by", "without", "rate", "increase", "absent", "histogram_quantile", "max", "min", "avg",
+                 "count", "le", "and", "or", "unless", "on", "ignoring", "group_left", "group_right", "bool",
+                 "offset", "vector", "irate", "delta", "topk", "bottomk", "clamp_min", "clamp_max", "time",
+                 "sum_over_time", "max_over_time", "min_over_time", "avg_over_time", "absent_over_time"}
+
+
+def rule_metrics(expr: str) -> set[str]:
+    """Metric names an expression reads (identifiers followed by `{` or standing alone, not
+    functions, keywords, label names or quoted values)."""
+    unquoted = re.sub(r'"[^"]*"', '""', expr)
+    unquoted = re.sub(r"\{[^}]*\}", "{}", unquoted)
+    unquoted = re.sub(r"\[[^\]]*\]", "[]", unquoted)
+    unquoted = re.sub(r"\b(by|without|on|ignoring)\s*\([^)]*\)", "", unquoted)
+    words = re.findall(r"\b([a-zA-Z_:][a-zA-Z0-9_:]*)\b(?!\s*\()", unquoted)
+    return {w for w in words if w not in _PROMQL_WORDS and not re.fullmatch(r"\d+[a-z]*", w)}
+
+
+def check_monitoring(docs: list[dict], expected: bool) -> list[str]:
+    """A ServiceMonitor that scrapes the gateway's /metrics port, and alerts that read only
+    metrics the gateway exports, covering what operators need to be told."""
+    monitors = find(docs, "ServiceMonitor")
+    rules = find(docs, "PrometheusRule")
+    if not expected:
+        return [f"unexpected {d['kind']}/{d['metadata']['name']}" for d in monitors + rules]
+    problems = []
+    if len(monitors) != 1 or len(rules) != 1:
+        return [f"expected one ServiceMonitor and one PrometheusRule, found {len(monitors)} and {len(rules)}"]
+    sm = monitors[0]["spec"]
+    svc = one(docs, "Service", GATEWAY)
+    gw = deployment(docs, GATEWAY)
+    if svc is None or gw is None or not selector_matches(sm.get("selector"), svc["metadata"].get("labels", {})):
+        problems.append("the ServiceMonitor does not select the openclaw-gateway Service")
+    elif len([s for s in find(docs, "Service") if selector_matches(sm.get("selector"), s["metadata"].get("labels", {}))]) != 1:
+        problems.append("the ServiceMonitor selects more Services than the gateway's")
+    else:
+        ports = {p.get("name"): p for p in svc["spec"]["ports"]}
+        for e in sm.get("endpoints", []):
+            port = ports.get(e.get("port"))
+            if port is None or resolve_port(pod_spec(gw), port.get("targetPort", port["port"])) != HTTP_PORT:
+                problems.append(f"the ServiceMonitor scrapes port {e.get('port')!r}, not the gateway's {HTTP_PORT}")
+            if e.get("path", "/metrics") != "/metrics":
+                problems.append(f"the ServiceMonitor scrapes {e.get('path')}, not /metrics")
+    exported = exported_metrics()
+    alerts = {}
+    for group in rules[0]["spec"].get("groups", []):
+        for rule in group.get("rules", []):
+            alerts[rule.get("alert")] = rule
+            unknown = rule_metrics(rule.get("expr", "")) - exported
+            if unknown:
+                problems.append(f"alert {rule.get('alert')} reads {sorted(unknown)}, which /metrics does not export")
+            if 'job="openclaw-gateway"' not in rule.get("expr", ""):
+                problems.append(f"alert {rule.get('alert')} does not select job=\"openclaw-gateway\"")
+            if (rule.get("labels") or {}).get("severity") not in ("critical", "warning", "info"):
+                problems.append(f"alert {rule.get('alert')} needs a severity label")
+            if not (rule.get("annotations") or {}).get("summary") or not (rule.get("annotations") or {}).get("description"):
+                problems.append(f"alert {rule.get('alert')} needs summary and description annotations")
+    covered = " ".join(r.get("expr", "") for r in alerts.values())
+    for need, metric in (("gateway down", "up{"), ("error rate", "kubeclaw_requests_total"),
+                         ("chat run errors", "kubeclaw_chat_runs_total"), ("first-token latency", "kubeclaw_chat_first_token_seconds"),
+                         ("run latency", "kubeclaw_chat_run_duration_seconds"), ("slow consumers", "kubeclaw_slow_consumers_closed_total"),
+                         ("store unavailable", 'check="store"')):
+        if metric not in covered:
+            problems.append(f"no alert covers {need} ({metric})")
+    return problems
+
+
+def check_ingress(docs: list[dict], expected: bool) -> list[str]:
+    """An Ingress exists only where asked: TLS, the gateway's WebSocket port, long timeouts,
+    and the WebSocket port admitted only from the ingress controller."""
+    ingresses = find(docs, "Ingress")
+    if not expected:
+        return [f"unexpected Ingress/{i['metadata']['name']}" for i in ingresses]
+    if len(ingresses) != 1:
+        return [f"expected one Ingress, found {len(ingresses)}"]
+    ing = ingresses[0]
+    spec = ing["spec"]
+    problems = []
+    if ing["apiVersion"] != "networking.k8s.io/v1":
+        problems.append(f"Ingress apiVersion must be networking.k8s.io/v1, is {ing['apiVersion']}")
+    hosts = {h for r in spec.get("rules", []) for h in [r.get("host")] if h}
+    tls_hosts = {h for t in spec.get("tls", []) for h in t.get("hosts", [])}
+    if not hosts or not hosts <= tls_hosts:
+        problems.append(f"every Ingress host must be served over TLS: hosts {sorted(hosts)}, tls {sorted(tls_hosts)}")
+    svc = one(docs, "Service", GATEWAY)
+    gw = deployment(docs, GATEWAY)
+    for rule in spec.get("rules", []):
+        for path in (rule.get("http") or {}).get("paths", []):
+            backend = path["backend"].get("service", {})
+            port = backend.get("port", {})
+            svc_port = next((p for p in (svc or {}).get("spec", {}).get("ports", [])
+                             if p.get("name") == port.get("name") or p["port"] == port.get("number")), None)
+            if backend.get("name") != GATEWAY or svc_port is None or gw is None \
+                    or resolve_port(pod_spec(gw), svc_port.get("targetPort", svc_port["port"])) != WS_PORT:
+                problems.append(f"Ingress path {path.get('path')} must go to the gateway's WebSocket port {WS_PORT}")
+    annotations = ing["metadata"].get("annotations") or {}
+    for key in ("nginx.ingress.kubernetes.io/proxy-read-timeout", "nginx.ingress.kubernetes.io/proxy-send-timeout"):
+        if int(annotations.get(key, "60")) < 3600:
+            problems.append(f"{key} must keep WebSocket streams open for an hour (>= 3600)")
+    rules = [r for p in _policies_for(docs, gw, "Ingress") for r in p["spec"].get("ingress", []) or []] if gw else []
+    for rule in rules:
+        if _port_allowed(rule, WS_PORT, "TCP", pod_spec(gw)) and not rule.get("from"):
+            problems.append(f"with an Ingress, port {WS_PORT} must admit only the ingress controller, not everyone")
+    return problems
+
+
+def check_ollama_pull_egress(docs: list[dict], expected: bool) -> list[str]:
+    """Ollama reaches the internet only through the policy for the model pull: HTTPS to public
+    addresses and DNS, in ollama-model-pull; absent once the component ollama-offline is used."""
+    ol = deployment(docs, OLLAMA)
+    if ol is None:
+        return ["ollama Deployment missing"]
+    problems = []
+    policies = _policies_for(docs, ol, "Egress")
+    with_rules = [p for p in policies if p["spec"].get("egress")]
+    names = sorted(p["metadata"]["name"] for p in with_rules)
+    if expected and names != ["ollama-model-pull"]:
+        problems.append(f"Ollama's egress must come from ollama-model-pull alone, comes from {names}")
+    if not expected and names:
+        problems.append(f"Ollama must have no egress here, has it from {names}")
+    for p in with_rules:
+        https = [r for r in p["spec"]["egress"] if _port_allowed(r, 443, "TCP")]
+        problems += [f"{p['metadata']['name']}: {x}" for x in _private_ranges_open(https)]
+    return problems
+
+
+def _private_ranges_open(rules: list[dict]) -> list[str]:
+    problems = []
+    for rule in rules:
+        for peer in rule.get("to", []) or []:
+            block = peer.get("ipBlock")
+            if not block:
+                continue
+            cidr = ipaddress.ip_network(block["cidr"])
+            excepted = [ipaddress.ip_network(e) for e in block.get("except", [])]
+            for private in PRIVATE_NETS:
+                if private.version == cidr.version and private.subnet_of(cidr) \
+                        and not any(private.subnet_of(e) for e in excepted if e.version == private.version):
+                    problems.append(f"egress {cidr} does not exclude {private}")
+    return problems
+
+
 # The checks every rendering must pass; overlays add their own expectations.
 UNIVERSAL_CHECKS: dict[str, Check] = {
     "namespace": check_namespace,
@@ -996,6 +1259,7 @@ UNIVERSAL_CHECKS: dict[str, Check] = {
     "topology-spread": check_topology_spread,
     "config": check_config,
     "images": check_images,
+    "custom-resources": check_custom_resources,
 }
 
 

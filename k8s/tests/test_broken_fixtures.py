@@ -39,6 +39,7 @@ SEMANTIC = {
                               "does not exclude 10.0.0.0/8"),
     "broken-gpu-missing": (k.check_gpu, "does not tolerate the nvidia.com/gpu taint"),
     "broken-ports": (k.check_ports, "Service ollama must expose 11434"),
+    "broken-monitoring": (k.check_custom_resources, "endpoint has unknown fields ['intervall']"),
 }
 
 # Further reasons some fixtures must also give.
@@ -58,12 +59,16 @@ ALSO = {
     "broken-probes": [(k.check_probes, "livenessProbe port is not a container port")],
     "broken-hpa": [(lambda d: k.check_hpa(d, True), "70% average CPU"),
                    (lambda d: k.check_hpa(d, True), "stabilizationWindowSeconds must be >= 300")],
-    "broken-secrets": [(k.check_secret_env, "OPENAI_API_KEY must be optional: true")],
+    "broken-secrets": [(k.check_secret_env, "OPENAI_API_KEY must be optional: true"),
+                       (k.check_secret_env, "file mode 644 lets other users read it")],
     "broken-netpol-port": [(k.check_gateway_network, "admits traffic to the gateway on 18789")],
     "broken-pdb-selector": [(lambda d: k.check_pdbs(d, "minAvailable"), "must select exactly the ollama pods")],
     "broken-wrong-namespace": [(k.check_namespace, "does not enforce the restricted Pod Security")],
     "broken-ollama-open-ingress": [(k.check_selectors, "")],
-    "broken-ports": [(k.check_ports, "OLLAMA_HOST must point at the ollama Service")],  # selectors stay valid: no false alarm
+    "broken-ports": [(k.check_ports, "OLLAMA_HOST must point at the ollama Service")],
+    "broken-monitoring": [(lambda d: k.check_monitoring(d, True), "scrapes port 'ws', not the gateway's 18790"),
+                          (lambda d: k.check_monitoring(d, True), "reads ['kubeclaw_store_up'], which /metrics does not export"),
+                          (lambda d: k.check_monitoring(d, True), "no alert covers store unavailable")],  # selectors stay valid: no false alarm
 }
 
 

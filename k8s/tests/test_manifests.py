@@ -149,3 +149,76 @@ def test_validation_venvs_are_ignored_by_git():
 def test_agent_json_is_one_line_of_valid_json(base):
     text = k.one(base, "ConfigMap", k.CONFIG_MAP)["data"]["openclaw.json"]
     json.loads(text)
+
+
+# --- operations: monitoring, Ingress, token file, Ollama's egress ------------------------
+
+
+@pytest.mark.parametrize("rendering", sorted(PROFILES))
+def test_monitoring_only_where_asked(renderings, rendering):
+    assert k.check_monitoring(renderings[rendering], PROFILES[rendering].get("monitoring", False)) == []
+
+
+@pytest.mark.parametrize("rendering", sorted(PROFILES))
+def test_ingress_only_where_asked(renderings, rendering):
+    assert k.check_ingress(renderings[rendering], PROFILES[rendering].get("ingress", False)) == []
+
+
+@pytest.mark.parametrize("rendering", sorted(PROFILES))
+def test_ollama_egress_is_the_model_pull_policy_alone(renderings, rendering):
+    assert k.check_ollama_pull_egress(renderings[rendering], expected=True) == []
+
+
+def overlay_of(tmp_path, resource: str, components: list[str]) -> list[dict]:
+    """Renders an overlay of `resource` (relative to the repo) with `components`, as a user would write it."""
+    rel = lambda p: os.path.relpath(REPO / p, tmp_path)  # noqa: E731
+    text = ("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+            f"resources:\n  - {rel(resource)}\ncomponents:\n" + "".join(f"  - {rel(c)}\n" for c in components))
+    (tmp_path / "kustomization.yaml").write_text(text)
+    return k.load_docs(k.render(tmp_path))
+
+
+def test_ollama_offline_component_removes_all_ollama_egress(tmp_path):
+    docs = overlay_of(tmp_path, "k8s/base", ["k8s/components/ollama-offline"])
+    assert k.check_ollama_pull_egress(docs, expected=False) == []
+    assert k.check_ollama_pull_egress(docs, expected=True)  # and the check notices
+
+
+def test_components_combine_with_other_overlays(tmp_path):
+    docs = overlay_of(tmp_path, "k8s/overlays/dev", ["k8s/components/monitoring", "k8s/components/ollama-offline"])
+    assert k.check_monitoring(docs, True) == []
+    assert k.check_ollama_pull_egress(docs, expected=False) == []
+    for check in k.UNIVERSAL_CHECKS.values():
+        assert check(docs) == []
+
+
+def test_token_in_the_environment_is_refused(base):
+    docs = json.loads(json.dumps(base))
+    gateway = k.container(docs, k.GATEWAY, "gateway")
+    gateway["env"].append({"name": "OPENCLAW_GATEWAY_TOKEN", "valueFrom": {"secretKeyRef": {
+        "name": k.SECRET, "key": "OPENCLAW_GATEWAY_TOKEN"}}})
+    assert "must be a mounted file (--token-file)" in "\n".join(k.check_secret_env(docs))
+    gateway["args"] = ["serve", "--config", "/etc/kubeclaw/openclaw.json"]
+    assert "--token-file None must be Secret" in "\n".join(k.check_secret_env(docs))
+
+
+def test_token_file_is_the_mounted_secret_key(base):
+    c = k.container(base, k.GATEWAY, "gateway")
+    path = c["args"][c["args"].index("--token-file") + 1]
+    mount = next(m for m in c["volumeMounts"] if path.startswith(m["mountPath"] + "/"))
+    volume = next(v for v in k.pod_spec(k.deployment(base, k.GATEWAY))["volumes"] if v["name"] == mount["name"])
+    assert volume["secret"]["items"] == [{"key": "OPENCLAW_GATEWAY_TOKEN", "path": path.rsplit("/", 1)[1]}]
+    assert mount["readOnly"] is True and volume["secret"]["defaultMode"] == 0o440
+
+
+def test_custom_resources_are_validated_apart_from_kubernetes_validate(tmp_path, renderings):
+    path = tmp_path / "monitoring.yaml"
+    path.write_text(yaml.safe_dump_all(renderings["monitoring"]))
+    result = k.kubernetes_validate(path, "1.31")
+    assert result.ok, result.output
+    assert "+2 custom resources checked structurally" in result.summary
+    broken = [dict(d, spec={**d["spec"], "endpoints": [{"port": "http", "intervall": "30s"}]})
+              if d["kind"] == "ServiceMonitor" else d for d in renderings["monitoring"]]
+    path.write_text(yaml.safe_dump_all(broken))
+    result = k.kubernetes_validate(path, "1.31")
+    assert not result.ok and "intervall" in result.output

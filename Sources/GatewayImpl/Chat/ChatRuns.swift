@@ -33,6 +33,7 @@ public actor ChatRuns {
     private let store: any SessionStore
     private let backend: any ModelBackend
     private let events: any GatewayEventSink
+    private let observer: (any ChatRunObserver)?
     private let logger: Logger
     private var active: [String: ActiveRun] = [:]
     private var lastPrune: Int64 = 0
@@ -40,11 +41,15 @@ public actor ChatRuns {
     /// Messages of history sent to the model with each new message.
     public static let historyLimit = 200
 
-    init(settings: GatewaySettings, store: any SessionStore, backend: any ModelBackend, events: any GatewayEventSink, logger: Logger) {
+    init(
+        settings: GatewaySettings, store: any SessionStore, backend: any ModelBackend, events: any GatewayEventSink,
+        observer: (any ChatRunObserver)? = nil, logger: Logger
+    ) {
         self.settings = settings
         self.store = store
         self.backend = backend
         self.events = events
+        self.observer = observer
         self.logger = logger
     }
 
@@ -169,7 +174,7 @@ public actor ChatRuns {
     }
 
     private nonisolated func stream(runId: String, sessionKey: String, request: ModelChatRequest, timeout: Duration) async {
-        let emitter = RunEventEmitter(runId: runId, sessionKey: sessionKey, events: events)
+        let emitter = RunEventEmitter(runId: runId, sessionKey: sessionKey, events: events, observer: observer)
         let outcome: Result<ModelChatCompletion, any Error> = await withTaskGroup(of: Result<ModelChatCompletion, any Error>?.self) { group in
             group.addTask {
                 do {

@@ -8,6 +8,7 @@ final class RunEventEmitter: Sendable {
     private struct State {
         var seq = 0
         var started = false
+        var firstTokenAt: ContinuousClock.Instant?
         var coalescer: DeltaCoalescer
     }
 
@@ -15,12 +16,18 @@ final class RunEventEmitter: Sendable {
     let sessionKey: String
     let interval: Duration
     private let events: any GatewayEventSink
+    private let observer: (any ChatRunObserver)?
+    private let createdAt = ContinuousClock.now
     private let state: Mutex<State>
 
-    init(runId: String, sessionKey: String, events: any GatewayEventSink, interval: Duration = .milliseconds(150)) {
+    init(
+        runId: String, sessionKey: String, events: any GatewayEventSink, observer: (any ChatRunObserver)? = nil,
+        interval: Duration = .milliseconds(150)
+    ) {
         self.runId = runId
         self.sessionKey = sessionKey
         self.events = events
+        self.observer = observer
         self.interval = interval
         self.state = Mutex(State(coalescer: DeltaCoalescer(interval: interval)))
     }
@@ -48,7 +55,11 @@ final class RunEventEmitter: Sendable {
 
     /// A token from the model; sends a delta when the coalescing rule allows.
     func token(_ token: String) {
-        let due = state.withLock { $0.coalescer.append(token, at: .now) }
+        let due = state.withLock { state in
+            let now = ContinuousClock.now
+            if state.firstTokenAt == nil { state.firstTokenAt = now }
+            return state.coalescer.append(token, at: now)
+        }
         if let due { sendDelta(due) }
     }
 
@@ -72,6 +83,7 @@ final class RunEventEmitter: Sendable {
         events.publish(.chat(ChatEvent(
             message: message, runId: runId, seq: nextSeq(), sessionKey: sessionKey, state: .final,
             stopReason: stopReason, usage: usage)))
+        report(.final)
     }
 
     func aborted(stopReason: String, at timestamp: Int) {
@@ -81,6 +93,7 @@ final class RunEventEmitter: Sendable {
         events.publish(.chat(ChatEvent(
             message: partial.isEmpty ? nil : Self.message(partial, timestamp: timestamp), runId: runId, seq: nextSeq(),
             sessionKey: sessionKey, state: .aborted, stopReason: stopReason)))
+        report(.aborted)
     }
 
     func error(_ message: String, at timestamp: Int) {
@@ -88,6 +101,15 @@ final class RunEventEmitter: Sendable {
         lifecycle(phase: "error", extra: ["error": .string(message)])
         events.publish(.chat(ChatEvent(
             errorMessage: message, runId: runId, seq: nextSeq(), sessionKey: sessionKey, state: .error, stopReason: "error")))
+        report(.error)
+    }
+
+    /// Tells the observer how the run ended, timed from this emitter's creation (the run's start).
+    private func report(_ outcome: ChatRunReport.Outcome) {
+        guard let observer else { return }
+        let firstTokenAt = state.withLock { $0.firstTokenAt }
+        observer.chatRunEnded(ChatRunReport(
+            outcome: outcome, duration: .now - createdAt, timeToFirstToken: firstTokenAt.map { $0 - createdAt }))
     }
 
     private func sendDelta(_ delta: (text: String, delta: String)) {

@@ -30,9 +30,11 @@ public struct Gateway: GatewayMethods {
         }
     }
 
+    /// `runObserver` hears how every chat run ends (the transport's metrics).
     public init(
         settings: GatewaySettings, store: any SessionStore, backend: any ModelBackend, events: any GatewayEventSink,
-        runtimeStatus: @escaping @Sendable () -> RuntimeStatus, logger: Logger = Logger(label: "kubeclaw.gateway")
+        runtimeStatus: @escaping @Sendable () -> RuntimeStatus, runObserver: (any ChatRunObserver)? = nil,
+        logger: Logger = Logger(label: "kubeclaw.gateway")
     ) {
         self.settings = settings
         self.store = store
@@ -44,7 +46,7 @@ public struct Gateway: GatewayMethods {
         self.health = HealthMonitor(settings: settings, store: store, events: events) {
             await BackendStatus.probe(backend, model: model)
         }
-        self.chat = ChatRuns(settings: settings, store: store, backend: backend, events: events, logger: logger)
+        self.chat = ChatRuns(settings: settings, store: store, backend: backend, events: events, observer: runObserver, logger: logger)
     }
 
     // MARK: connect

@@ -27,6 +27,8 @@ struct OpsEndpoints: Sendable {
             let started = state.phase == .serving || state.phase == .draining
             return .json(started ? .ok : .serviceUnavailable, #"{"started":\#(started)}"#)
         case "/metrics":
+            // The health checks are taken at scrape time, so an alert sees the store as it is now.
+            metrics.record(healthChecks: [listenerCheck] + (await probes.health()))
             return .text(.ok, metrics.exposition(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         default:
             return .notFound

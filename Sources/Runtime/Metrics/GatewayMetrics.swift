@@ -23,8 +23,13 @@ public final class GatewayMetrics: Sendable {
     private let eventsSent: CoreMetrics.Counter
     private let requests: [String: CoreMetrics.Counter]
     private let latency: [MethodName: Metrics.Timer]
+    private let chatRuns: [String: CoreMetrics.Counter]
+    private let chatRunDuration: [String: Metrics.Timer]
+    private let firstToken: Metrics.Timer
 
     static let outcomes = ["ok"] + ErrorCode.allCases.map(\.rawValue)
+    /// How a chat run can end: its `chat` event's final state.
+    public static let chatRunOutcomes = ["final", "aborted", "error"]
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -33,6 +38,15 @@ public final class GatewayMetrics: Sendable {
             .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
             .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
             .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
+        ]
+        // Model runs take seconds to minutes (the run timeout is 10 minutes), not milliseconds.
+        factory.durationHistogramBuckets["kubeclaw_chat_run_duration_seconds"] = [
+            .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10), .seconds(20),
+            .seconds(30), .seconds(60), .seconds(120), .seconds(300), .seconds(600),
+        ]
+        factory.durationHistogramBuckets["kubeclaw_chat_first_token_seconds"] = [
+            .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5),
+            .seconds(10), .seconds(20), .seconds(30), .seconds(60), .seconds(120),
         ]
         self.factory = factory
         connectionsOpen = CoreMetrics.Meter(label: "kubeclaw_websocket_connections", factory: factory)
@@ -57,6 +71,16 @@ public final class GatewayMetrics: Sendable {
         }
         self.requests = requests
         self.latency = latency
+        var chatRuns: [String: CoreMetrics.Counter] = [:]
+        var chatRunDuration: [String: Metrics.Timer] = [:]
+        for outcome in Self.chatRunOutcomes {
+            chatRuns[outcome] = CoreMetrics.Counter(label: "kubeclaw_chat_runs_total", dimensions: [("outcome", outcome)], factory: factory)
+            chatRunDuration[outcome] = Metrics.Timer(
+                label: "kubeclaw_chat_run_duration_seconds", dimensions: [("outcome", outcome)], factory: factory)
+        }
+        self.chatRuns = chatRuns
+        self.chatRunDuration = chatRunDuration
+        firstToken = Metrics.Timer(label: "kubeclaw_chat_first_token_seconds", factory: factory)
     }
 
     /// The Prometheus text exposition of every metric.
@@ -81,6 +105,24 @@ public final class GatewayMetrics: Sendable {
 
     func rateLimited(_ budget: RequestBudget) {
         (budget == .write ? rateLimitedWrite : rateLimitedRead).increment()
+    }
+
+    /// One chat run ended (`final`, `aborted` or `error`): how long it ran from its start to that
+    /// event, and how long the model took to its first piece, if one came.
+    public func chatRunEnded(outcome: String, duration: Duration, timeToFirstToken: Duration?) {
+        let outcome = Self.chatRunOutcomes.contains(outcome) ? outcome : "error"
+        chatRuns[outcome]?.increment()
+        chatRunDuration[outcome]?.recordNanoseconds(duration.nanoseconds)
+        if let timeToFirstToken { firstToken.recordNanoseconds(timeToFirstToken.nanoseconds) }
+    }
+
+    /// The health checks as `kubeclaw_health_check_up{check}` (1 healthy, 0 not), refreshed on
+    /// every scrape: e.g. `check="store"` turns 0 while the session store is unavailable.
+    func record(healthChecks: [HealthCheck]) {
+        for check in healthChecks {
+            CoreMetrics.Gauge(label: "kubeclaw_health_check_up", dimensions: [("check", check.name)], factory: factory)
+                .record(check.isHealthy ? 1 : 0)
+        }
     }
 
     /// One answered request: its outcome (`ok` or the error code) and how long it took.

@@ -130,7 +130,10 @@ public final class GatewayServer<Methods: GatewayMethods>: Service, Sendable {
         return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 4096)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            // TCP_NODELAY at the TCP level: `.socketOption(.tcp_nodelay)` would set option 1 at
+            // SOL_SOCKET, which is SO_DEBUG; it needs CAP_NET_ADMIN, so as uid 10001 (the image)
+            // every accepted connection failed and was reset (found by scripts/image-smoke.sh).
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let upgrader = NIOTypedWebSocketServerUpgrader<WebSocketUpgradeResult>(

@@ -43,7 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("auth-mode"), help: "token (default when OPENCLAW_GATEWAY_TOKEN is set), password (OPENCLAW_GATEWAY_PASSWORD) or none.")
     var authMode: String?
 
-    @Option(name: .customLong("token-file"), help: "Read the gateway token from this file instead of OPENCLAW_GATEWAY_TOKEN.")
+    @Option(name: .customLong("token-file"), help: "Read the gateway token from this file (surrounding whitespace and newlines trimmed); it wins over OPENCLAW_GATEWAY_TOKEN. Read once at start-up; its content is never logged.")
     var tokenFile: String?
 
     @Flag(name: .customLong("allow-unauthenticated"), help: "Serve without a token on a non-loopback address (dangerous).")

@@ -84,12 +84,15 @@ struct ServeSettings {
     }
 
     private mutating func resolveAuth(options: ServeCommand, env: (String) -> String?) throws {
+        // --token-file wins over OPENCLAW_GATEWAY_TOKEN. Errors name the file, never its content.
         var token = env("OPENCLAW_GATEWAY_TOKEN")
         if let path = options.tokenFile {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw Problem(description: "cannot read --token-file \(path)")
+                throw Problem(description: "cannot read --token-file \(path) (missing, unreadable or not UTF-8)")
             }
-            token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmed.isEmpty else { throw Problem(description: "--token-file \(path) is empty") }
+            token = trimmed
         }
         let password = env("OPENCLAW_GATEWAY_PASSWORD")
         let requested = options.authMode ?? env("KUBECLAW_AUTH_MODE")

@@ -25,9 +25,12 @@ struct RunningGateway {
 
     /// Starts `kubeclaw serve` with `arguments` after the host, ports and data directory; reads
     /// the bound ports from its `gateway listening` log line, then waits for `/startupz` 200.
-    static func start(directory: String, token: String, arguments: [String]) async throws -> RunningGateway {
+    /// `token` is what clients send; the environment carries `environmentToken` (default `token`).
+    static func start(
+        directory: String, token: String, environmentToken: String? = nil, arguments: [String]
+    ) async throws -> RunningGateway {
         var environment = ChildProcess.minimalEnvironment
-        environment["OPENCLAW_GATEWAY_TOKEN"] = token
+        environment["OPENCLAW_GATEWAY_TOKEN"] = environmentToken ?? token
         let process = try ChildProcess(
             try BuiltProducts.path(of: "kubeclaw"),
             ["serve", "--host", "127.0.0.1", "--port", "0", "--http-port", "0", "--data-dir", directory + "/data",
