@@ -108,7 +108,7 @@ def build(context: Path, out: Path, version: str) -> Path:
         raise SmokeFailure("the build stage must have one version-bake RUN and one `swift build` RUN")
     out.mkdir(parents=True, exist_ok=True)
     for index, ins in (bake[0], compile_[0]):
-        flags, command = dc.run_command(ins.args)
+        _, command = dc.run_command(ins.args)
         # Paths of the builder's file system, mapped to this machine: WORKDIR is the
         # assembled context, /out a folder of the cache. A --mount=type=cache on WORKDIR's
         # .build is what the context folder keeps between runs anyway.
@@ -223,7 +223,7 @@ def ensure_rootfs(cache: Path, version: str) -> Path:
         if ins.keyword in ("RUN", "USER", "COPY", "ADD"):
             if ins.keyword != "RUN":
                 raise SmokeFailure(f"the runtime stage's {ins.keyword} before COPY --from is not supported here")
-            flags, command = dc.run_command(ins.args)
+            _, command = dc.run_command(ins.args)
             log(f"  RUN {command[:90]}...")
             chroot_run(partial, stage.shell(), command, stage_env(stage, index, {"SERVICE_VERSION": version}), workdir)
     (partial / ".complete").write_text(key)
@@ -290,7 +290,7 @@ class WebSocket:
     def __init__(self, host: str, port: int, headers: dict[str, str] | None = None, timeout: float = 30):
         self.sock = socket.create_connection((host, port), timeout=timeout)
         key = base64.b64encode(os.urandom(16)).decode()
-        lines = [f"GET / HTTP/1.1", f"Host: {host}:{port}", "Upgrade: websocket", "Connection: Upgrade",
+        lines = ["GET / HTTP/1.1", f"Host: {host}:{port}", "Upgrade: websocket", "Connection: Upgrade",
                  f"Sec-WebSocket-Key: {key}", "Sec-WebSocket-Version: 13"]
         lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
         self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
@@ -409,13 +409,14 @@ def run(cache: Path, binary: Path, sim: Path, version: str, rendered_path: Path)
 
     # The rest of the runtime stage: COPY --from=build, then its RUN steps as the image build would.
     start = copy_index(stage)
-    flags, words = dc.split_flags(stage.instructions[start].args)
+    _, words = dc.split_flags(stage.instructions[start].args)
     dest = inside(root, words[-1])
     dest.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(binary, dest)
     os.chmod(dest, 0o755)
     os.chown(dest, 0, 0)
-    user, workdir = "0:0", "/"
+    user = "0:0"
+    workdir = next((i.args for i in reversed(stage.instructions[:start]) if i.keyword == "WORKDIR"), "/")
     for index, ins in enumerate(stage.instructions[start + 1:], start + 1):
         if ins.keyword == "USER":
             user = ins.args
@@ -549,6 +550,7 @@ def run(cache: Path, binary: Path, sim: Path, version: str, rendered_path: Path)
             gateway.wait(timeout=60)
         except subprocess.TimeoutExpired as error:
             raise SmokeFailure("the gateway did not exit within 60 s of SIGTERM") from error
+        gateway_log.close()
         output = (scratch / "gateway.log").read_text()
         if gateway.returncode != 0:
             raise SmokeFailure(f"the gateway exited {gateway.returncode} after SIGTERM:\n{output[-3000:]}")
