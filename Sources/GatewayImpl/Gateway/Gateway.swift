@@ -13,7 +13,9 @@ public struct Gateway: GatewayMethods {
     public let store: any SessionStore
     public let health: HealthMonitor
     public let chat: ChatRuns
-    let backend: any ModelBackend
+    /// Every model provider, routed by `provider/model`.
+    public let providers: ModelProviders
+    var backend: any ModelBackend { providers }
     let events: any GatewayEventSink
     let runtimeStatus: @Sendable () -> RuntimeStatus
     let logger: Logger
@@ -31,20 +33,20 @@ public struct Gateway: GatewayMethods {
     }
 
     public init(
-        settings: GatewaySettings, store: any SessionStore, backend: any ModelBackend, events: any GatewayEventSink,
+        settings: GatewaySettings, store: any SessionStore, providers: ModelProviders, events: any GatewayEventSink,
         runtimeStatus: @escaping @Sendable () -> RuntimeStatus, logger: Logger = Logger(label: "kubeclaw.gateway")
     ) {
         self.settings = settings
         self.store = store
-        self.backend = backend
+        self.providers = providers
         self.events = events
         self.runtimeStatus = runtimeStatus
         self.logger = logger
-        let model = settings.agent.model
+        let chain = settings.agent.modelChain
         self.health = HealthMonitor(settings: settings, store: store, events: events) {
-            await BackendStatus.probe(backend, model: model)
+            await providers.chainStatus(chain)
         }
-        self.chat = ChatRuns(settings: settings, store: store, backend: backend, events: events, logger: logger)
+        self.chat = ChatRuns(settings: settings, store: store, providers: providers, events: events, logger: logger)
     }
 
     // MARK: connect
