@@ -8,9 +8,11 @@ import Testing
 /// half-persisted; the connection and other runs carry on. Unknown event types are skipped.
 @Suite(.timeLimit(.minutes(2)))
 struct ProviderFailureTests {
-    /// A concurrent run on another session finishes normally while the failing one fails.
+    /// A concurrent run on another session (of an Ollama model) finishes normally while the failing one fails.
     static func expectIsolatedFailure(_ gateway: GatewayHarness, _ matches: (String) -> Bool) async throws {
         let bystander = try await gateway.connect()
+        let patch = try await bystander.request("sessions.patch", params: ["key": "agent:main:bystander", "model": "qwen2.5:14b"])
+        #expect(patch.ok)
         let bystanderRecorder = FrameRecorder(bystander)
         let other = try await bystander.startChat("meanwhile", sessionKey: "agent:main:bystander")
         _ = try await ChatBackendFailureTests.expectFailure(gateway, matches)
@@ -47,10 +49,13 @@ struct ProviderFailureTests {
         var endless = SimulatorBehaviour.defaults(for: .openAI)
         endless.endless = true
         endless.tokenization = .whole
-        endless.reply = .text(String(repeating: "lorem ipsum ", count: 5_000))
+        endless.reply = .text(String(repeating: "lorem ipsum ", count: 200))
         endless.tokensPerSecond = 50
-        try await withProviderGateway(model: "openai/gpt-4.1-mini", openAI: endless) { gateway, sims in
-            try await Self.expectIsolatedFailure(gateway) { $0 == "The model's reply grew past 4194304 bytes and was stopped." }
+        // A small cap keeps the test quick: about 40 pieces at 50 a second.
+        try await withProviderGateway(model: "openai/gpt-4.1-mini", openAI: endless, configure: { settings in
+            for index in settings.providers.indices { settings.providers[index].maxReplyBytes = 96 * 1024 }
+        }) { gateway, sims in
+            try await Self.expectIsolatedFailure(gateway) { $0 == "The model's reply grew past 98304 bytes and was stopped." }
             try await eventually("the simulator saw the gateway hang up") { sims.openAI.stats().chatsCancelled == 1 }
         }
     }

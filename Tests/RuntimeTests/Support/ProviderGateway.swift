@@ -32,7 +32,7 @@ func withProviderGateway(
     model: String, fallbacks: [String] = [],
     openAI: SimulatorBehaviour? = nil, vllm: SimulatorBehaviour? = nil, anthropic: SimulatorBehaviour? = nil,
     ollama: SimulatorBehaviour = SimulatorBehaviour(tokensPerSecond: 25), withoutKeys: Set<String> = [],
-    firstTokenTimeout: Duration? = nil,
+    firstTokenTimeout: Duration? = nil, configure: (inout ProviderSettings) -> Void = { _ in },
     _ body: (GatewayHarness, ProviderSimulators) async throws -> Void
 ) async throws {
     func paced(_ api: SimulatorAPI, _ behaviour: SimulatorBehaviour?, models: [SimulatorModel]? = nil) -> SimulatorBehaviour {
@@ -77,6 +77,7 @@ func withProviderGateway(
                     for index in settings.providers.indices where settings.providers[index].api != .ollama {
                         settings.providers[index].retry = RetryPolicy(maxRetries: 2, initialBackoff: .milliseconds(50))
                     }
+                    configure(&settings)
                     configuration.providers = settings
                 }) { gateway in
                     try await body(gateway, sims)

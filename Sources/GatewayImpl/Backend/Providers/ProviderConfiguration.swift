@@ -31,7 +31,7 @@ public struct ProviderConfiguration: Sendable, Equatable, CustomStringConvertibl
     /// Default true; turn off for a server that rejects the field.
     public var streamUsage: Bool
     /// Longest reply accepted, in UTF-8 bytes; a reply growing past it ends the run with an
-    /// error (an upstream that never ends). Default 4 MiB.
+    /// error (an upstream that never ends). Default 1 MiB (a 128k-token reply is about 500 KB).
     public var maxReplyBytes: Int
     /// Longest line, and longest event, of an event stream. Default 1 MiB and 4 MiB.
     public var maxLineBytes: Int
@@ -60,7 +60,7 @@ public struct ProviderConfiguration: Sendable, Equatable, CustomStringConvertibl
         self.retry = retry ?? (api == .ollama ? .none : RetryPolicy())
         self.maxTokens = maxTokens ?? (api == .anthropicMessages ? 8192 : nil)
         self.streamUsage = streamUsage
-        self.maxReplyBytes = 4 << 20
+        self.maxReplyBytes = 1 << 20
         self.maxLineBytes = 1 << 20
         self.maxEventBytes = 4 << 20
         self.connectTimeout = .seconds(10)
