@@ -25,8 +25,10 @@ struct RunningGateway {
 
     /// Starts `kubeclaw serve` with `arguments` after the host, ports and data directory; reads
     /// the bound ports from its `gateway listening` log line, then waits for `/startupz` 200.
-    static func start(directory: String, token: String, arguments: [String]) async throws -> RunningGateway {
-        var environment = ChildProcess.minimalEnvironment
+    static func start(
+        directory: String, token: String, arguments: [String], environment extra: [String: String] = [:]
+    ) async throws -> RunningGateway {
+        var environment = ChildProcess.minimalEnvironment.merging(extra) { _, new in new }
         environment["OPENCLAW_GATEWAY_TOKEN"] = token
         let process = try ChildProcess(
             try BuiltProducts.path(of: "kubeclaw"),
