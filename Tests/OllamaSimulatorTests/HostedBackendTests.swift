@@ -187,6 +187,7 @@ struct HostedBackendTests {
         }
         var endless = SimulatorBehaviour.defaults(for: .anthropic)
         endless.endless = true
+        endless.tokensPerSecond = 500
         try await withProviderSimulator(.anthropic, endless) { simulator, url in
             var configuration = ProviderFixtures.anthropic(url)
             configuration.maxReplyBytes = 4096

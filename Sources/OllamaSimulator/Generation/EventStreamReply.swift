@@ -25,6 +25,9 @@ struct EventStreamReply: Sendable {
             if try await interruption(format, afterChunks: index) { return .close }
             try await writer.sendChunk(format.piece(generation.content(of: tokens[index % tokens.count])))
             index += 1
+            // A write into a writable channel need not suspend: an unpaced endless reply must
+            // still give other tasks (the reader noticing the client leave) their turn.
+            if behaviour.endless { await Task.yield() }
         }
         if try await interruption(format, afterChunks: index) { return .close }
         try await writer.sendChunk(format.closing(outputTokens: index, stopReason: generation.doneReason))
