@@ -22,11 +22,14 @@ public struct GatewayAssembly: Sendable {
         public var firstTokenTimeout: Duration = .seconds(120)
         /// Longest pause inside a streamed reply (``GatewaySettings/streamIdleTimeout``). Default 120 s.
         public var streamIdleTimeout: Duration = .seconds(120)
+        /// The model providers. nil: Ollama at `ollamaURL` plus the config file's `providers`,
+        /// without reading the environment (`kubeclaw serve` passes the environment's).
+        public var providers: ProviderSettings?
 
         public init(
             runtime: RuntimeConfiguration = RuntimeConfiguration(), dataDirectory: String, ollamaURL: String,
             configFile: ConfigFile = ConfigFile(), agent: AgentConfiguration? = nil, generation: ModelGenerationOptions? = nil,
-            effectiveConfig: JSONValue = [:], serviceVersion: String = "0.0.0-test"
+            effectiveConfig: JSONValue = [:], serviceVersion: String = "0.0.0-test", providers: ProviderSettings? = nil
         ) {
             self.runtime = runtime
             self.dataDirectory = dataDirectory
@@ -36,20 +39,29 @@ public struct GatewayAssembly: Sendable {
             self.generation = generation ?? configFile.generation
             self.effectiveConfig = effectiveConfig
             self.serviceVersion = serviceVersion
+            self.providers = providers
+        }
+
+        /// ``providers``, or what nil stands for.
+        public var resolvedProviders: ProviderSettings {
+            providers ?? ProviderSettings(ollamaURL: ollamaURL, file: configFile.providers)
         }
     }
 
     public let store: SQLiteSessionStore
-    public let backend: OllamaBackend
+    /// Every model provider (Ollama, OpenAI, Anthropic, named ones), routed by `provider/model`.
+    public let providers: ModelProviders
     public let gateway: Gateway
     public let server: GatewayServer<Gateway>
 
     /// Opens the store and the backend client and builds the server (nothing listens yet).
     public init(_ configuration: Configuration, logger: Logger = Logger(label: "kubeclaw")) async throws {
         let store = try SQLiteSessionStore(directory: configuration.dataDirectory)
-        let backend: OllamaBackend
+        let providers: ModelProviders
         do {
-            backend = try OllamaBackend(baseURL: configuration.ollamaURL)
+            providers = try await ModelProviders(
+                settings: configuration.resolvedProviders, agentModels: configuration.agent.modelChain,
+                logger: Logger(label: "kubeclaw.providers"))
         } catch {
             try? await store.close()
             throw error
@@ -67,18 +79,20 @@ public struct GatewayAssembly: Sendable {
         settings.streamIdleTimeout = configuration.streamIdleTimeout
         let metrics = GatewayMetrics()
         let gateway = Gateway(
-            settings: settings, store: store, backend: backend, events: eventBus, runtimeStatus: { status.current() },
+            settings: settings, store: store, providers: providers, events: eventBus, runtimeStatus: { status.current() },
             runObserver: metrics, logger: Logger(label: "kubeclaw.gateway"))
         await gateway.chat.recoverInterruptedRuns()
 
-        let model = configuration.agent.model
+        let chain = configuration.agent.modelChain
         let probes = HealthProbes(
             health: {
                 let healthy = await store.isHealthy()
                 return [HealthCheck(name: "store", isHealthy: healthy, detail: healthy ? nil : "session store unavailable")]
             },
             readiness: {
-                let backendStatus = await BackendStatus.probe(backend, model: model)
+                // Ready when the agent's model, or one of its fallbacks, can serve; the detail
+                // names each model that cannot (a provider without a key included).
+                let backendStatus = await providers.chainStatus(chain)
                 return [HealthCheck(name: "backend", isHealthy: backendStatus.reachable && backendStatus.modelPresent, detail: backendStatus.detail)]
             })
         let agent = configuration.agent
@@ -90,7 +104,7 @@ public struct GatewayAssembly: Sendable {
             probes: probes, controlUI: controlUI, metrics: metrics, logger: Logger(label: "kubeclaw.runtime"))
         status.bind(server: server)
         self.store = store
-        self.backend = backend
+        self.providers = providers
         self.gateway = gateway
         self.server = server
     }
@@ -128,7 +142,7 @@ public struct GatewayAssembly: Sendable {
         } catch {
             logger.error("session store did not close cleanly", metadata: ["error": "\(error)"])
         }
-        try? await backend.shutdown()
+        try? await providers.shutdown()
     }
 
     /// The URL with any `user:password@` removed, for display.

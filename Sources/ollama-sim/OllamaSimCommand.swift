@@ -3,20 +3,25 @@ import Foundation
 import Logging
 import OllamaSimulator
 
-/// `ollama-sim`: an Ollama stand-in on a real port, configured by flags and changeable at
-/// run time through `POST /_sim/behaviour`. Prints one line when listening; stops cleanly
-/// (exit 0) on SIGINT or SIGTERM.
+/// `ollama-sim`: a model provider stand-in on a real port — Ollama by default, OpenAI's or
+/// Anthropic's API with `--api` — configured by flags and changeable at run time through
+/// `POST /_sim/behaviour`. Prints one line when listening; stops cleanly (exit 0) on SIGINT or SIGTERM.
 @main
 struct OllamaSimCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ollama-sim",
-        abstract: "A deterministic, scriptable Ollama API simulator.",
+        abstract: "A deterministic, scriptable model provider simulator (Ollama, OpenAI or Anthropic API).",
         discussion: """
-            Serves GET /, /api/version, /api/tags, POST /api/show, /api/chat and /api/pull like Ollama.
+            --api ollama (default): GET /, /api/version, /api/tags, POST /api/show, /api/chat and /api/pull like Ollama.
+            --api openai: POST /v1/chat/completions (SSE when stream is true) and GET /v1/models like OpenAI and vLLM.
+            --api anthropic: POST /v1/messages (SSE when stream is true) and GET /v1/models like Anthropic.
             Change the behaviour while it runs: curl -d '{"tokens_per_second": 5}' http://HOST:PORT/_sim/behaviour
             Read the counters: curl http://HOST:PORT/_sim/stats
             """
     )
+
+    @Option(help: "The API to speak: ollama, openai or anthropic.")
+    var api = "ollama"
 
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
@@ -24,7 +29,7 @@ struct OllamaSimCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on; 0 picks a free one.")
     var port = 11434
 
-    @Option(name: .customLong("model"), help: "A model to offer, e.g. qwen2.5:14b (repeatable). Default: qwen2.5:14b and llama3.2:3b.")
+    @Option(name: .customLong("model"), help: "A model to offer, e.g. qwen2.5:14b (repeatable). Default: qwen2.5:14b and llama3.2:3b (openai: gpt-4.1-mini, gpt-4.1; anthropic: claude-sonnet-4-5, claude-haiku-4-5).")
     var models: [String] = []
 
     @Option(help: "Context length to report for the --model models (default: inferred from the name).")
@@ -66,10 +71,34 @@ struct OllamaSimCommand: AsyncParsableCommand {
     @Flag(help: "Make /api/pull fail after 'pulling manifest'.")
     var pullFails = false
 
+    @Option(help: "The provider's error type sent with an error, e.g. rate_limit_error or overloaded_error.")
+    var errorType: String?
+
+    @Option(help: "Only this many chats get --error-status, then chats succeed again.")
+    var errorCount: Int?
+
+    @Option(help: "The Retry-After header sent with --error-status, as raw text (seconds or an HTTP date).")
+    var retryAfter: String?
+
+    @Option(name: .customLong("stream-error-after"), help: "Report an error inside the stream after this many pieces, then end it.")
+    var streamErrorAfter: Int?
+
+    @Flag(help: "Repeat every streamed reply forever (until the client leaves).")
+    var endless = false
+
+    @Option(name: .customLong("api-key-env"), help: "Require the key held by this environment variable (Bearer for openai, x-api-key for anthropic).")
+    var apiKeyEnv: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel = "notice"
 
     func validate() throws {
+        guard SimulatorAPI(rawValue: api) != nil else { throw ValidationError("--api must be ollama, openai or anthropic") }
+        if let errorCount, errorCount < 0 { throw ValidationError("--error-count must be 0 or more") }
+        if let streamErrorAfter, streamErrorAfter < 0 { throw ValidationError("--stream-error-after must be 0 or more") }
+        if let apiKeyEnv, ProcessInfo.processInfo.environment[apiKeyEnv]?.isEmpty ?? true {
+            throw ValidationError("--api-key-env names \(apiKeyEnv), which is not set")
+        }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard SimulatorTokenization(rawValue: tokenization) != nil else {
             throw ValidationError("--tokenization must be words, characters or whole")
@@ -91,8 +120,10 @@ struct OllamaSimCommand: AsyncParsableCommand {
         if let timestamps, timestamps < 0 { throw ValidationError("--timestamps must be 0 or more") }
     }
 
+    var simulatorAPI: SimulatorAPI { SimulatorAPI(rawValue: api) ?? .ollama }
+
     var behaviour: SimulatorBehaviour {
-        var behaviour = SimulatorBehaviour()
+        var behaviour = SimulatorBehaviour.defaults(for: simulatorAPI)
         if !models.isEmpty {
             behaviour.models = models.map { name in
                 var model = SimulatorModel(name: name)
@@ -116,6 +147,12 @@ struct OllamaSimCommand: AsyncParsableCommand {
         behaviour.hang = hang
         behaviour.malformedLineAfterChunks = malformedAfter
         behaviour.pullFails = pullFails
+        behaviour.errorType = errorType
+        behaviour.errorCount = errorCount
+        behaviour.retryAfter = retryAfter
+        behaviour.streamErrorAfterChunks = streamErrorAfter
+        behaviour.endless = endless
+        behaviour.apiKey = apiKeyEnv.flatMap { ProcessInfo.processInfo.environment[$0] }
         return behaviour
     }
 
@@ -125,7 +162,7 @@ struct OllamaSimCommand: AsyncParsableCommand {
             logger.logLevel = Logger.Level(rawValue: logLevel) ?? .notice
             return logger
         }()
-        let simulator = OllamaSimulator(host: host, port: port, behaviour: behaviour, logger: logger)
+        let simulator = ModelSimulator(api: simulatorAPI, host: host, port: port, behaviour: behaviour, logger: logger)
         let signals = TerminationSignals()
 
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -134,7 +171,7 @@ struct OllamaSimCommand: AsyncParsableCommand {
                 let port = try await simulator.listeningPort()
                 let shownHost = host.contains(":") ? "[\(host)]" : host
                 // One unbuffered line, so a script reading a pipe sees it at once.
-                FileHandle.standardOutput.write(Data("ollama-sim listening on http://\(shownHost):\(port)\n".utf8))
+                FileHandle.standardOutput.write(Data("ollama-sim (\(api) API) listening on http://\(shownHost):\(port)\n".utf8))
             }
             group.addTask {
                 let signal = await signals.next()

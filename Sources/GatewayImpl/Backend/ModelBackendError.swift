@@ -1,5 +1,6 @@
 /// Every way a model backend call can fail, as a value the gateway maps to its wire errors.
-/// Associated texts never contain credentials or request content beyond a model name.
+/// Associated texts never contain credentials or request content beyond a model name: what a
+/// provider says is scrubbed of keys and `Authorization` values before it is stored here.
 public enum ModelBackendError: Error, Equatable, Sendable {
     /// No connection could be made (refused, unresolvable host, connect timeout, bad address).
     case unreachable(String)
@@ -15,6 +16,18 @@ public enum ModelBackendError: Error, Equatable, Sendable {
     case firstTokenTimeout
     /// The reply had started, then nothing arrived for the request's `idleTimeout`.
     case idleTimeout
+    /// A hosted provider (OpenAI, Anthropic, an OpenAI-compatible server) refused or failed the
+    /// request, before or during the stream, with its own status, type and (scrubbed) message.
+    case upstream(UpstreamFailure)
+    /// The provider needs an API key and none is configured; `variable` is where it is read from.
+    case missingAPIKey(provider: String, variable: String?)
+    /// A `provider/model` reference names no configured provider (never raised for bare names,
+    /// which are Ollama models).
+    case unknownProvider(String)
+    /// The reply grew past the provider's `maxReplyBytes`: an upstream that never ends.
+    case replyTooLarge(limit: Int)
+    /// The primary model and every fallback failed before their first token; in trial order.
+    case allCandidatesFailed([CandidateFailure])
 
     /// A clear sentence for the person using the gateway.
     public var message: String {
@@ -35,6 +48,29 @@ public enum ModelBackendError: Error, Equatable, Sendable {
             "The model did not start replying in time."
         case .idleTimeout:
             "The model stopped sending its reply before it was complete."
+        case .upstream(let failure):
+            failure.message
+        case .missingAPIKey(let provider, let variable):
+            variable.map { "The model provider \"\(provider)\" has no API key; set \($0)." }
+                ?? "The model provider \"\(provider)\" has no API key."
+        case .unknownProvider(let name):
+            "No model provider is named \"\(name)\"; add it under \"providers\" in the config file."
+        case .replyTooLarge(let limit):
+            "The model's reply grew past \(limit) bytes and was stopped."
+        case .allCandidatesFailed(let failures):
+            "Every configured model failed. " + failures.map { "\($0.reference): \($0.error.message)" }.joined(separator: " ")
+        }
+    }
+
+    /// Whether trying the same provider again may help: connection failures, a stream cut
+    /// before anything arrived, and the statuses the OpenAI and Anthropic SDKs retry (408, 409,
+    /// 429, 5xx including Anthropic's 529), unless the provider said `x-should-retry: false`.
+    public var isTransient: Bool {
+        switch self {
+        case .unreachable, .streamEndedEarly: true
+        case .httpStatus(let status, _): UpstreamFailure.isRetryableStatus(status)
+        case .upstream(let failure): failure.isRetryable
+        default: false
         }
     }
 }

@@ -31,7 +31,7 @@ public actor ChatRuns {
 
     private let settings: GatewaySettings
     private let store: any SessionStore
-    private let backend: any ModelBackend
+    private let providers: ModelProviders
     private let events: any GatewayEventSink
     private let observer: (any ChatRunObserver)?
     private let logger: Logger
@@ -42,12 +42,12 @@ public actor ChatRuns {
     public static let historyLimit = 200
 
     init(
-        settings: GatewaySettings, store: any SessionStore, backend: any ModelBackend, events: any GatewayEventSink,
+        settings: GatewaySettings, store: any SessionStore, providers: ModelProviders, events: any GatewayEventSink,
         observer: (any ChatRunObserver)? = nil, logger: Logger
     ) {
         self.settings = settings
         self.store = store
-        self.backend = backend
+        self.providers = providers
         self.events = events
         self.observer = observer
         self.logger = logger
@@ -178,7 +178,10 @@ public actor ChatRuns {
         let outcome: Result<ModelChatCompletion, any Error> = await withTaskGroup(of: Result<ModelChatCompletion, any Error>?.self) { group in
             group.addTask {
                 do {
-                    return .success(try await self.backend.chat(request) { token in emitter.token(token) })
+                    // The agent's fallbacks answer when the model fails before its first token.
+                    return .success(try await self.providers.chat(request, fallbacks: self.settings.agent.fallbacks) { token in
+                        emitter.token(token)
+                    })
                 } catch {
                     return .failure(error)
                 }
@@ -259,7 +262,9 @@ public actor ChatRuns {
                 emitter.error("the reply could not be saved; please retry", at: Int(now))
                 return
             }
-            emitter.final(text: text, stopReason: completion.doneReason ?? "stop", usage: usage, at: Int(now))
+            emitter.final(
+                text: text, stopReason: completion.doneReason ?? "stop", usage: usage, provider: completion.provider,
+                model: completion.model, at: Int(now))
         case .failure(let error):
             let message = (error as? ModelBackendError)?.message ?? "model request failed"
             logger.warning("chat run failed", metadata: ["runId": "\(runId)", "error": "\(message)"])

@@ -69,7 +69,9 @@ final class RunEventEmitter: Sendable {
         if let due { sendDelta(due) }
     }
 
-    func final(text: String, stopReason: String, usage: JSONValue?, at timestamp: Int) {
+    /// The reply is complete; `provider` and `model` say which model answered (with
+    /// fallbacks, not always the agent's primary) and go on the message as OpenClaw's do.
+    func final(text: String, stopReason: String, usage: JSONValue?, provider: String? = nil, model: String? = nil, at timestamp: Int) {
         startIfNeeded()
         let pending = state.withLock { $0.coalescer.flush(at: .now) }
         if let pending { sendDelta(pending) }
@@ -78,6 +80,8 @@ final class RunEventEmitter: Sendable {
         if case .object(var members) = message {
             members["stopReason"] = .string(stopReason)
             if let usage { members["usage"] = usage }
+            if let provider { members["provider"] = .string(provider) }
+            if let model { members["model"] = .string(model) }
             message = .object(members)
         }
         events.publish(.chat(ChatEvent(

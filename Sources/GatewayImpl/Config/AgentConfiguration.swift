@@ -3,8 +3,12 @@
 public struct AgentConfiguration: Sendable, Equatable {
     /// Agent id used in session keys (`agent:<id>:main`).
     public var id: String = "main"
-    /// The model the agent talks to (an Ollama model name).
+    /// The model the agent talks to: `provider/model` (`openai/gpt-4.1-mini`,
+    /// `anthropic/claude-sonnet-4-5`, `vllm/…`) or a bare Ollama model name.
     public var model: String = "qwen2.5:14b"
+    /// Models tried in order when `model` fails before its first token (rate limited,
+    /// overloaded, down, no key). Every run starts with `model` again.
+    public var fallbacks: [String] = []
     /// Display name (`agent.identity.get`, the Control UI header).
     public var name: String = "OpenClaw"
     /// What the agent is; part of its system prompt.
@@ -17,6 +21,9 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var instructions: String?
 
     public init() {}
+
+    /// `model`, then `fallbacks`: what a run tries, in order.
+    public var modelChain: [String] { [model] + fallbacks }
 
     /// The system prompt built from the name and description.
     public var systemPrompt: String {

@@ -3,7 +3,7 @@ import Foundation
 import GeneratedProtocol
 
 /// The `--config` file (the ConfigMap in Kubernetes): strict JSON,
-/// `{"agent": {...}, "ollama": {...}}`. Read once at start-up.
+/// `{"agent": {...}, "ollama": {...}, "providers": {...}}`. Read once at start-up.
 public struct ConfigFile: Sendable {
     /// A problem in the file, with the JSON path it is at.
     public struct Issue: Sendable, Equatable, CustomStringConvertible {
@@ -21,6 +21,8 @@ public struct ConfigFile: Sendable {
     public var generation = ModelGenerationOptions()
     /// `ollama.url` from the file, if set.
     public var ollamaURL: String?
+    /// `providers.<name>`: hosted and OpenAI-compatible model providers (see docs/providers.md).
+    public var providers: [ProviderFileEntry] = []
     /// Errors: the file cannot be used as it is.
     public var issues: [Issue] = []
     /// Things that are ignored (unknown keys).
@@ -62,11 +64,12 @@ public struct ConfigFile: Sendable {
             file.issues.append(Issue(path: "/", message: "must be an object"))
             return file
         }
-        for key in root.keys.sorted() where !["agent", "ollama"].contains(key) {
+        for key in root.keys.sorted() where !["agent", "ollama", "providers"].contains(key) {
             file.warnings.append(Issue(path: "/\(key)", message: "unknown key, ignored"))
         }
         if let agent = root["agent"] { file.readAgent(agent) }
         if let ollama = root["ollama"] { file.readOllama(ollama) }
+        if let providers = root["providers"] { file.readProviders(providers) }
         return file
     }
 
@@ -104,7 +107,15 @@ public struct ConfigFile: Sendable {
                 issues.append(Issue(path: "/agent/id", message: "must match ^[a-z0-9][a-z0-9_-]{0,63}$"))
             }
         }
-        let known: Set<String> = ["id", "model", "name", "description", "emoji", "avatar", "instructions"]
+        if let member = object["fallbacks"] {
+            let models = member.arrayValue?.compactMap { $0.stringValue?.trimmingCharacters(in: .whitespaces) } ?? []
+            if let count = member.arrayValue?.count, models.count == count, count <= 8, !models.contains(where: \.isEmpty) {
+                agent.fallbacks = models
+            } else {
+                issues.append(Issue(path: "/agent/fallbacks", message: "must be a list of at most 8 model names (provider/model)"))
+            }
+        }
+        let known: Set<String> = ["id", "model", "fallbacks", "name", "description", "emoji", "avatar", "instructions"]
         for key in object.keys.sorted() where !known.contains(key) {
             warnings.append(Issue(path: "/agent/\(key)", message: "unknown key, ignored"))
         }

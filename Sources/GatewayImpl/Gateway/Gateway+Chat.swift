@@ -47,17 +47,20 @@ extension Gateway {
             thinkingLevel: session.settings["thinkingLevel"], verboseLevel: session.settings["verboseLevel"])
     }
 
+    /// Every active provider's models; one that fails is logged and left out, so it never
+    /// hides the others. Only when none answers is it UNAVAILABLE.
     public func modelsList(_ params: ModelsListParams, context: CallerContext) async throws -> ModelsListResult {
-        let models: [ModelSummary]
-        do {
-            models = try await backend.listModels()
-        } catch let error as ModelBackendError {
-            throw GatewayError.unavailable("model catalog unavailable: \(error.message)", retryAfterMs: 2000)
+        let catalog = await providers.catalog()
+        for (provider, error) in catalog.failures.sorted(by: { $0.key < $1.key }) {
+            logger.notice("a model provider's catalog is unavailable", metadata: ["provider": "\(provider)", "error": "\(error.message)"])
         }
-        return ModelsListResult(models: models.sorted { $0.name < $1.name }.map { model in
+        if catalog.models.isEmpty, let failure = catalog.failures[ProviderSettings.ollamaName] ?? catalog.failures.values.first {
+            throw GatewayError.unavailable("model catalog unavailable: \(failure.message)", retryAfterMs: 2000)
+        }
+        return ModelsListResult(models: catalog.models.map { model in
             ModelChoice(
-                contextWindow: model.contextLength, id: model.name, input: [.text], name: model.name, provider: "ollama",
-                reasoning: nil)
+                contextWindow: model.contextLength.flatMap { $0 > 0 ? $0 : nil }, id: model.name, input: [.text],
+                name: model.displayName ?? model.name, provider: model.provider ?? ProviderSettings.ollamaName, reasoning: nil)
         })
     }
 

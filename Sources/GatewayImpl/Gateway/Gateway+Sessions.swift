@@ -44,7 +44,8 @@ extension Gateway {
             count: rows.count,
             defaults: .init(
                 contextTokens: settings.generation.numCtx.map { .value($0) } ?? .null,
-                model: .value(settings.agent.model), modelProvider: .value("ollama")),
+                model: .value(providers.reference(settings.agent.model).model),
+                modelProvider: .value(providers.reference(settings.agent.model).provider)),
             path: settings.storePath, sessions: rows, ts: Int(now))
     }
 
@@ -96,7 +97,9 @@ extension Gateway {
         try await storeCall { try await store.saveSession(record) }
         return SessionsPatchResult(
             entry: sessionEntry(record), key: record.key, ok: true, path: settings.storePath,
-            resolved: .init(model: record.model ?? settings.agent.model, modelProvider: "ollama"))
+            resolved: .init(
+                model: providers.reference(record.model ?? settings.agent.model).model,
+                modelProvider: providers.reference(record.model ?? settings.agent.model).provider))
     }
 
     public func sessionsDelete(_ params: SessionsDeleteParams, context: CallerContext) async throws -> SessionsDeleteResult {
@@ -121,20 +124,22 @@ extension Gateway {
         }
     }
 
-    /// `provider/model` or a bare model name, checked against the backend's catalog.
+    /// `provider/model` or a bare (Ollama) model name, checked against its provider's catalog;
+    /// stored as ``ModelReference/stored`` (bare for Ollama, as before providers existed).
     private func resolveModel(_ requested: String) async throws -> String {
-        let name = requested.hasPrefix("ollama/") ? String(requested.dropFirst("ollama/".count)) : requested
+        let reference = providers.reference(requested)
         let available: [ModelSummary]
         do {
-            available = try await backend.listModels()
-        } catch {
+            available = try await providers.models(ofProvider: reference.provider)
+        } catch let error as ModelBackendError {
+            if case .missingAPIKey = error { throw GatewayError.invalidRequest("invalid model: \(error.message)") }
             throw GatewayError.unavailable("model catalog unavailable", retryAfterMs: 2000)
         }
-        guard available.contains(where: { $0.name == name }) else {
-            let names = available.map(\.name).sorted().prefix(20).joined(separator: ", ")
-            throw GatewayError.invalidRequest("invalid model (use one of: \(names))")
+        guard available.contains(where: { $0.name == reference.model }) else {
+            let names = available.map { ModelReference(provider: reference.provider, model: $0.name).stored }.sorted()
+            throw GatewayError.invalidRequest("invalid model (use one of: \(names.prefix(20).joined(separator: ", ")))")
         }
-        return name
+        return reference.stored
     }
 
     private func applyLineage(_ params: SessionsPatchParams, key: SessionKey, to record: inout SessionRecord) throws {
@@ -163,8 +168,9 @@ extension Gateway {
         return SessionRow(
             abortedLastRun: record.abortedLastRun, displayName: record.displayName,
             elevatedLevel: record.settings["elevatedLevel"], inputTokens: record.inputTokens, key: record.key,
-            kind: Self.kind(of: record.key), label: record.label, model: record.model ?? settings.agent.model,
-            modelProvider: "ollama", outputTokens: record.outputTokens, reasoningLevel: record.settings["reasoningLevel"],
+            kind: Self.kind(of: record.key), label: record.label,
+            model: providers.reference(record.model ?? settings.agent.model).model,
+            modelProvider: providers.reference(record.model ?? settings.agent.model).provider, outputTokens: record.outputTokens, reasoningLevel: record.settings["reasoningLevel"],
             responseUsage: record.settings["responseUsage"], sendPolicy: record.settings["sendPolicy"],
             sessionId: record.sessionId, spawnedBy: record.spawnedBy, thinkingLevel: record.settings["thinkingLevel"],
             totalTokens: total, totalTokensFresh: total != nil, updatedAt: .value(Int(record.updatedAt)),
@@ -177,8 +183,8 @@ extension Gateway {
             elevatedLevel: record.settings["elevatedLevel"], execAsk: record.settings["execAsk"],
             execHost: record.settings["execHost"], execNode: record.settings["execNode"],
             execSecurity: record.settings["execSecurity"], groupActivation: record.settings["groupActivation"],
-            inputTokens: record.inputTokens, label: record.label, model: record.model,
-            modelProvider: record.model == nil ? nil : "ollama", outputTokens: record.outputTokens,
+            inputTokens: record.inputTokens, label: record.label, model: record.model.map { providers.reference($0).model },
+            modelProvider: record.model.map { providers.reference($0).provider }, outputTokens: record.outputTokens,
             reasoningLevel: record.settings["reasoningLevel"], responseUsage: record.settings["responseUsage"],
             sendPolicy: record.settings["sendPolicy"], sessionId: record.sessionId, spawnDepth: record.spawnDepth,
             spawnedBy: record.spawnedBy, thinkingLevel: record.settings["thinkingLevel"], updatedAt: Int(record.updatedAt),

@@ -25,7 +25,7 @@ extension Gateway {
                 updatedAt: .value(Int(record.updatedAt)), verboseLevel: record.settings["verboseLevel"])
         }
         let runtime = runtimeStatus()
-        let backendStatus = await BackendStatus.probe(backend, model: agent.model)
+        let backendStatus = await providers.chainStatus(agent.modelChain)
         var gateway: [String: JSONValue] = [
             "version": .string(settings.serviceVersion), "uptimeMs": .integer(runtime.uptimeMs),
             "connections": .integer(runtime.connections), "sessions": .integer(count),
@@ -33,12 +33,19 @@ extension Gateway {
             "backend": [
                 "reachable": .bool(backendStatus.reachable), "model": .string(agent.model),
                 "modelPresent": .bool(backendStatus.modelPresent),
+                "fallbacks": .array(agent.fallbacks.map { .string($0) }),
             ],
         ]
         if context.isAdmin {
             // Where things live is only for administrators.
             gateway["backendUrl"] = .string(settings.backendURL)
             gateway["dataDir"] = .string(settings.dataDirectory)
+            gateway["providers"] = .array(providers.statuses().map { status in
+                [
+                    "name": .string(status.name), "api": .string(status.api.rawValue), "keyState": .string(status.keyState.rawValue),
+                    "host": .string(status.baseURLHost), "usedByAgent": .bool(status.usedByAgent),
+                ]
+            })
         }
         if let detail = backendStatus.detail { gateway["backendDetail"] = .string(detail) }
         return StatusSummary(

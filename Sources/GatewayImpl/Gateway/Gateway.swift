@@ -13,7 +13,9 @@ public struct Gateway: GatewayMethods {
     public let store: any SessionStore
     public let health: HealthMonitor
     public let chat: ChatRuns
-    let backend: any ModelBackend
+    /// Every model provider, routed by `provider/model`.
+    public let providers: ModelProviders
+    var backend: any ModelBackend { providers }
     let events: any GatewayEventSink
     let runtimeStatus: @Sendable () -> RuntimeStatus
     let logger: Logger
@@ -32,21 +34,22 @@ public struct Gateway: GatewayMethods {
 
     /// `runObserver` hears how every chat run ends (the transport's metrics).
     public init(
-        settings: GatewaySettings, store: any SessionStore, backend: any ModelBackend, events: any GatewayEventSink,
+        settings: GatewaySettings, store: any SessionStore, providers: ModelProviders, events: any GatewayEventSink,
         runtimeStatus: @escaping @Sendable () -> RuntimeStatus, runObserver: (any ChatRunObserver)? = nil,
         logger: Logger = Logger(label: "kubeclaw.gateway")
     ) {
         self.settings = settings
         self.store = store
-        self.backend = backend
+        self.providers = providers
         self.events = events
         self.runtimeStatus = runtimeStatus
         self.logger = logger
-        let model = settings.agent.model
+        let chain = settings.agent.modelChain
         self.health = HealthMonitor(settings: settings, store: store, events: events) {
-            await BackendStatus.probe(backend, model: model)
+            await providers.chainStatus(chain)
         }
-        self.chat = ChatRuns(settings: settings, store: store, backend: backend, events: events, observer: runObserver, logger: logger)
+        self.chat = ChatRuns(
+            settings: settings, store: store, providers: providers, events: events, observer: runObserver, logger: logger)
     }
 
     // MARK: connect

@@ -32,5 +32,14 @@ struct BehaviourDocument: Encodable, Sendable {
         try container.encode(behaviour.malformedLineAfterChunks, forKey: .malformedAfter)
         try container.encode(behaviour.pullFails, forKey: .pullFails)
         try container.encode(behaviour.version, forKey: .version)
+        try container.encode(behaviour.errorType, forKey: .errorType)
+        try container.encode(behaviour.errorCount, forKey: .errorCount)
+        try container.encode(behaviour.retryAfter, forKey: .retryAfter)
+        try container.encode(behaviour.streamErrorAfterChunks, forKey: .streamErrorAfter)
+        try container.encode(behaviour.injectedText, forKey: .injectText)
+        try container.encode(behaviour.injectAfterChunks, forKey: .injectAfter)
+        // Whether a key is required, never the key itself.
+        try container.encode(behaviour.apiKey == nil ? nil : "set", forKey: .apiKey)
+        try container.encode(behaviour.endless, forKey: .endless)
     }
 }

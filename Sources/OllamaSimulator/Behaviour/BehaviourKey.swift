@@ -15,4 +15,12 @@ enum BehaviourKey: String, CodingKey, CaseIterable {
     case malformedAfter = "malformed_after"
     case pullFails = "pull_fails"
     case version
+    case errorType = "error_type"
+    case errorCount = "error_count"
+    case retryAfter = "retry_after"
+    case streamErrorAfter = "stream_error_after"
+    case injectText = "inject_text"
+    case injectAfter = "inject_after"
+    case apiKey = "api_key"
+    case endless
 }

@@ -86,6 +86,22 @@ struct BehaviourPatch: Decodable, Sendable {
                 updated.pullFails = value == .null ? defaults.pullFails : try bool(value, key)
             case .version:
                 updated.version = value == .null ? defaults.version : try string(value, key)
+            case .errorType:
+                updated.errorType = value == .null ? nil : try string(value, key)
+            case .errorCount:
+                updated.errorCount = value == .null ? nil : try count(value, key)
+            case .retryAfter:
+                updated.retryAfter = value == .null ? nil : try string(value, key)
+            case .streamErrorAfter:
+                updated.streamErrorAfterChunks = value == .null ? nil : try count(value, key)
+            case .injectText:
+                updated.injectedText = value == .null ? nil : try string(value, key)
+            case .injectAfter:
+                updated.injectAfterChunks = value == .null ? nil : try count(value, key)
+            case .apiKey:
+                updated.apiKey = value == .null ? nil : try string(value, key)
+            case .endless:
+                updated.endless = value == .null ? defaults.endless : try bool(value, key)
             }
         }
         behaviour = updated

@@ -15,17 +15,42 @@ public struct SimulatorBehaviour: Sendable, Hashable {
     public var tokensPerSecond: Double
     /// Delay before the first piece (and before the response head, as with a real model load).
     public var timeToFirstToken: Duration
-    /// When set, `/api/chat` answers with this HTTP status and `{"error": errorMessage}` instead of a reply.
+    /// When set, a chat is answered with this HTTP status and the face's error body (Ollama
+    /// `{"error": …}`, OpenAI `{"error": {message, type, param, code}}`, Anthropic
+    /// `{"type": "error", "error": {type, message}}`) instead of a reply.
     public var errorStatus: Int?
-    /// The `error` text sent with ``errorStatus``; a generic text when nil.
+    /// The error text sent with ``errorStatus`` (and with ``streamErrorAfterChunks``); a generic text when nil.
     public var errorMessage: String?
+    /// The provider's error type or code sent with an error (`rate_limit_error`,
+    /// `overloaded_error`, `server_error`, …); when nil, the one the face uses for the status.
+    public var errorType: String?
+    /// How many chats get ``errorStatus`` before it clears (each one counts down); nil: every chat.
+    /// `errorStatus: 429, errorCount: 1` is "rate limited once, then fine".
+    public var errorCount: Int?
+    /// The `Retry-After` header sent with ``errorStatus``, as raw text (`"1"`, a date, or
+    /// something hostile such as `"1e300"`).
+    public var retryAfter: String?
+    /// When set, a streamed reply reports an error inside the stream after this many pieces and
+    /// ends: OpenAI `data: {"error": …}`, Anthropic `event: error` (`overloaded_error` unless
+    /// ``errorType`` says otherwise), Ollama an `{"error": …}` line.
+    public var streamErrorAfterChunks: Int?
+    /// Raw bytes written into a streamed reply after ``injectAfterChunks`` pieces (an unknown
+    /// event, a comment, a huge line, broken framing), then the reply carries on.
+    public var injectedText: String?
+    public var injectAfterChunks: Int?
+    /// When set, chats must carry this key (`Authorization: Bearer …` for OpenAI, `x-api-key` for
+    /// Anthropic); others get the face's 401. When nil any key, or none, is accepted.
+    public var apiKey: String?
+    /// When true, a streamed reply repeats its pieces forever (until the client leaves, at most
+    /// an hour): an upstream that never ends.
+    public var endless: Bool
     /// When set, a streamed chat closes the connection after this many content lines,
     /// without the final `done:true` line (a crashed runner, a dropped proxy).
     public var cutAfterChunks: Int?
     /// When true, `/api/chat` reads the request and never answers, until the client goes away.
     public var hang: Bool
-    /// When set, a streamed chat writes one line that is not JSON after this many content lines,
-    /// then carries on.
+    /// When set, a streamed chat writes one line (OpenAI, Anthropic: one event) that is not JSON
+    /// after this many content lines, then carries on.
     public var malformedLineAfterChunks: Int?
     /// When true, `/api/pull` reports `pulling manifest` and then an error.
     public var pullFails: Bool
@@ -50,7 +75,15 @@ public struct SimulatorBehaviour: Sendable, Hashable {
         hang: Bool = false,
         malformedLineAfterChunks: Int? = nil,
         pullFails: Bool = false,
-        version: String = "0.12.6"
+        version: String = "0.12.6",
+        errorType: String? = nil,
+        errorCount: Int? = nil,
+        retryAfter: String? = nil,
+        streamErrorAfterChunks: Int? = nil,
+        injectedText: String? = nil,
+        injectAfterChunks: Int? = nil,
+        apiKey: String? = nil,
+        endless: Bool = false
     ) {
         self.models = models
         self.reply = reply
@@ -64,6 +97,37 @@ public struct SimulatorBehaviour: Sendable, Hashable {
         self.malformedLineAfterChunks = malformedLineAfterChunks
         self.pullFails = pullFails
         self.version = version
+        self.errorType = errorType
+        self.errorCount = errorCount
+        self.retryAfter = retryAfter
+        self.streamErrorAfterChunks = streamErrorAfterChunks
+        self.injectedText = injectedText
+        self.injectAfterChunks = injectAfterChunks
+        self.apiKey = apiKey
+        self.endless = endless
+    }
+
+    /// A fresh behaviour for a face: its usual models (Ollama: ``defaultModels``; OpenAI:
+    /// `gpt-4.1-mini`, `gpt-4.1`; Anthropic: `claude-sonnet-4-5`, `claude-haiku-4-5`).
+    public static func defaults(for api: SimulatorAPI) -> SimulatorBehaviour {
+        SimulatorBehaviour(models: defaultModels(for: api))
+    }
+
+    public static func defaultModels(for api: SimulatorAPI) -> [SimulatorModel] {
+        switch api {
+        case .ollama:
+            defaultModels
+        case .openAI:
+            [
+                SimulatorModel(name: "gpt-4.1-mini", contextLength: 1_047_576, family: "gpt", parameterSize: "7B"),
+                SimulatorModel(name: "gpt-4.1", contextLength: 1_047_576, family: "gpt", parameterSize: "7B"),
+            ]
+        case .anthropic:
+            [
+                SimulatorModel(name: "claude-sonnet-4-5", contextLength: 200_000, family: "claude", parameterSize: "7B"),
+                SimulatorModel(name: "claude-haiku-4-5", contextLength: 200_000, family: "claude", parameterSize: "7B"),
+            ]
+        }
     }
 
     /// The model a request names, resolving a missing tag to `:latest` as Ollama does.

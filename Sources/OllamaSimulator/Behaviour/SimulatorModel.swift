@@ -66,6 +66,11 @@ public struct SimulatorModel: Sendable, Hashable {
         )
     }
 
+    /// The name as the OpenAI and Anthropic faces show it: without the `:latest` Ollama adds.
+    public var apiName: String {
+        name.hasSuffix(":latest") ? String(name.dropLast(":latest".count)) : name
+    }
+
     /// Ollama resolves a name without a tag to `:latest`.
     static func canonicalName(_ name: String) -> String {
         let trimmed = name.trimmingCharacters(in: .whitespaces)

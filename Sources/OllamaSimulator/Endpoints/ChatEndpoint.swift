@@ -11,9 +11,6 @@ struct ChatEndpoint: Sendable {
     let writer: ResponseWriter
     let liveness: ConnectionLiveness
 
-    /// Longest a hanging chat waits for its client to give up, so no task outlives a forgotten test.
-    static let longestHang: Duration = .seconds(3_600)
-
     func handle(body: ByteBuffer) async throws -> ConnectionDisposition {
         let requestStart = ContinuousClock.now
         guard let request = try await RequestBodyDecoder(writer: writer).decode(ChatRequestBody.self, from: body) else {
@@ -40,40 +37,26 @@ struct ChatEndpoint: Sendable {
             return .keepOpen
         }
         state.chatStarted()
-        if let status = behaviour.errorStatus {
+        if let status = behaviour.errorStatus, state.claimInjectedError() {
             state.chatFailed()
             try await writer.sendError(
                 status: HTTPResponseStatus(statusCode: status),
-                behaviour.errorMessage ?? "simulated failure (HTTP \(status))"
+                behaviour.errorMessage ?? "simulated failure (HTTP \(status))",
+                retryAfter: behaviour.retryAfter
             )
             return .keepOpen
         }
 
         let generation = ChatGeneration(model: model.name, messages: messages, options: options, behaviour: behaviour)
         let streamed = request.stream ?? true
-        state.streamingBegan()
-        var ending = ChatEnding.serverStopped
-        defer { state.streamingEnded(ending) }
-        do {
-            let disposition: ConnectionDisposition
-            if behaviour.hang {
-                try await Task.sleep(for: Self.longestHang)
-                ending = .failed
-                return .close
-            } else if messages.isEmpty {
-                disposition = try await loadOrUnload(model: model.name, keepAlive: request.keepAlive, streamed: streamed)
+        return try await StreamedChat(state: state, liveness: liveness).run(hang: behaviour.hang) {
+            if messages.isEmpty {
+                return try await loadOrUnload(model: model.name, keepAlive: request.keepAlive, streamed: streamed)
             } else if streamed {
-                disposition = try await stream(generation, requestStart: requestStart)
+                return try await stream(generation, requestStart: requestStart)
             } else {
-                disposition = try await answerWhole(generation, requestStart: requestStart)
+                return try await answerWhole(generation, requestStart: requestStart)
             }
-            ending = disposition == .close ? .failed : .completed
-            return disposition
-        } catch {
-            // A write that fails means the peer is gone too; only a cancellation without a
-            // departed client is the simulator shutting down.
-            ending = error is CancellationError && !liveness.isClientGone ? .serverStopped : .clientDisconnected
-            throw error
         }
     }
 
@@ -108,6 +91,15 @@ struct ChatEndpoint: Sendable {
     private func interruption(afterChunks written: Int) async throws -> Bool {
         if behaviour.malformedLineAfterChunks == written {
             try await writer.sendChunk(ByteBuffer(string: "this line is not JSON {\n"))
+        }
+        if behaviour.injectAfterChunks == written, let text = behaviour.injectedText {
+            try await writer.sendChunk(ByteBuffer(string: text))
+        }
+        if behaviour.streamErrorAfterChunks == written {
+            // Ollama reports a failure after the 200 head as an error line, then ends the reply.
+            try await writer.sendChunk(WireJSON.line(ErrorBody(error: behaviour.errorMessage ?? "simulated failure during the reply")))
+            try await writer.endStream()
+            return true
         }
         return behaviour.cutAfterChunks == written
     }

@@ -53,6 +53,11 @@ struct ChatGeneration: Sendable {
         )
     }
 
+    /// The content a piece carries when written: the token, or in timestamps mode the time now.
+    func content(of token: String) -> String {
+        stampsPieces ? Self.stamp() : token
+    }
+
     /// `t<Unix time in nanoseconds> `, the content of a piece in timestamps mode.
     static func stamp() -> String {
         var now = timespec()

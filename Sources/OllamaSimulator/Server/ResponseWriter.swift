@@ -34,9 +34,14 @@ struct ResponseWriter: Sendable {
         try await sendWhole(status: status, contentType: "application/json; charset=utf-8", body: WireJSON.encode(value))
     }
 
-    /// Ollama's error reply: the status plus `{"error": message}`.
-    func sendError(status: HTTPResponseStatus, _ message: String) async throws {
-        try await sendJSON(status: status, ErrorBody(error: message))
+    func sendJSON(status: HTTPResponseStatus = .ok, _ value: some Encodable, extraHeaders: [(String, String)]) async throws {
+        try await sendWhole(
+            status: status, contentType: "application/json; charset=utf-8", body: WireJSON.encode(value), extraHeaders: extraHeaders)
+    }
+
+    /// Ollama's error reply: the status plus `{"error": message}` (and `Retry-After` when given).
+    func sendError(status: HTTPResponseStatus, _ message: String, retryAfter: String? = nil) async throws {
+        try await sendJSON(status: status, ErrorBody(error: message), extraHeaders: retryAfter.map { [("retry-after", $0)] } ?? [])
     }
 
     func sendText(status: HTTPResponseStatus = .ok, _ text: String) async throws {
@@ -47,6 +52,16 @@ struct ResponseWriter: Sendable {
     func startStream() async throws {
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: "application/x-ndjson")
+        if !keepAlive { headers.add(name: "connection", value: "close") }
+        try await outbound.write(.head(HTTPResponseHead(version: requestHead.version, status: .ok, headers: headers)))
+    }
+
+    /// The head of a Server-Sent Events reply (OpenAI, Anthropic), plus the face's own headers.
+    func startEventStream(extraHeaders: [(String, String)] = []) async throws {
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: "text/event-stream; charset=utf-8")
+        headers.add(name: "cache-control", value: "no-cache")
+        for (name, value) in extraHeaders { headers.add(name: name, value: value) }
         if !keepAlive { headers.add(name: "connection", value: "close") }
         try await outbound.write(.head(HTTPResponseHead(version: requestHead.version, status: .ok, headers: headers)))
     }

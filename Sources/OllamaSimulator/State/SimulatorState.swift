@@ -33,6 +33,18 @@ final class SimulatorState: Sendable {
         }
     }
 
+    /// Whether this chat gets the injected ``SimulatorBehaviour/errorStatus``: always when no
+    /// ``SimulatorBehaviour/errorCount`` is set, else while the count lasts (each call uses one).
+    func claimInjectedError() -> Bool {
+        storage.withLock { storage in
+            guard storage.behaviour.errorStatus != nil else { return false }
+            guard let remaining = storage.behaviour.errorCount else { return true }
+            guard remaining > 0 else { return false }
+            storage.behaviour.errorCount = remaining - 1
+            return true
+        }
+    }
+
     // MARK: Stats
 
     var stats: SimulatorStats {

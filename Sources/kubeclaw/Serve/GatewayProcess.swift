@@ -14,7 +14,8 @@ struct GatewayProcess {
             assembly = try await GatewayAssembly(GatewayAssembly.Configuration(
                 runtime: settings.runtime, dataDirectory: settings.dataDirectory, ollamaURL: settings.ollamaURL,
                 configFile: settings.configFile, agent: settings.agent, generation: settings.generation,
-                effectiveConfig: settings.effectiveConfig, serviceVersion: BuildInfo.version), logger: logger)
+                effectiveConfig: settings.effectiveConfig, serviceVersion: BuildInfo.version, providers: settings.providers),
+                logger: logger)
         } catch {
             logger.critical("the gateway could not start", metadata: ["dataDir": "\(settings.dataDirectory)", "error": "\(error)"])
             throw error

@@ -31,8 +31,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("ollama-url"), help: "Ollama base URL (env OLLAMA_HOST; default http://127.0.0.1:11434).")
     var ollamaURL: String?
 
-    @Option(help: "Model to chat with; overrides the config file's agent.model (env KUBECLAW_MODEL).")
+    @Option(help: "Model to chat with, provider/model or a bare Ollama name; overrides the config file's agent.model (env KUBECLAW_MODEL).")
     var model: String?
+
+    @Option(name: .customLong("fallback"), help: "A model tried when the model fails before its first token; repeatable, in order; replaces agent.fallbacks (env KUBECLAW_FALLBACKS, comma-separated).")
+    var fallbacks: [String] = []
 
     @Option(name: .customLong("control-ui-dir"), help: "Serve a Control UI build from this directory on the WebSocket port (env KUBECLAW_CONTROL_UI_DIR).")
     var controlUIDirectory: String?

@@ -17,6 +17,8 @@ struct ServeSettings {
     var configFile = ConfigFile()
     var agent = AgentConfiguration()
     var generation = ModelGenerationOptions()
+    /// Ollama, OpenAI, Anthropic and the config file's providers, with keys from the environment.
+    var providers = ProviderSettings(providers: [])
     var logFormat = LogFormat.text
     var logLevel = Logger.Level.info
 
@@ -43,6 +45,13 @@ struct ServeSettings {
         if let model = options.model ?? env("KUBECLAW_MODEL") { agent.model = model }
         if let numCtx = options.numCtx { generation.numCtx = numCtx }
         ollamaURL = options.ollamaURL ?? env("OLLAMA_HOST") ?? configFile.ollamaURL ?? ollamaURL
+        if !options.fallbacks.isEmpty {
+            agent.fallbacks = options.fallbacks
+        } else if let list = env("KUBECLAW_FALLBACKS") {
+            agent.fallbacks = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        providers = ProviderSettings(ollamaURL: ollamaURL, file: configFile.providers, environment: environment)
+        if let problem = providers.problems().first { throw Problem(description: problem) }
 
         runtime.host = options.host ?? env("KUBECLAW_HOST") ?? runtime.host
         runtime.port = try integer(options.port, "KUBECLAW_PORT") ?? runtime.port
@@ -147,12 +156,22 @@ struct ServeSettings {
         if let numCtx = generation.numCtx { ollama["numCtx"] = .integer(numCtx) }
         if let keepAlive = generation.keepAlive { ollama["keepAlive"] = .string(keepAlive) }
         if let temperature = generation.temperature { ollama["temperature"] = .number(temperature) }
-        var providers: [String: JSONValue] = [:]
-        for (name, variable) in [("openai", "OPENAI_API_KEY"), ("anthropic", "ANTHROPIC_API_KEY")] {
-            providers[name] = ["apiKey": ProcessInfo.processInfo.environment[variable] == nil ? .null : .string("set")]
+        if !agent.fallbacks.isEmpty { agentValue["fallbacks"] = .array(agent.fallbacks.map { .string($0) }) }
+        var providerValues: [String: JSONValue] = [:]
+        for provider in self.providers.providers where provider.api != .ollama {
+            var value: [String: JSONValue] = [
+                "api": .string(provider.api.rawValue), "baseUrl": .string(provider.baseURL),
+                // Redacted below: shows that a key is set, never the key.
+                "apiKey": provider.hasAPIKey ? .string("set") : .null,
+            ]
+            if let variable = provider.apiKeyVariable { value["apiKeyEnv"] = .string(variable) }
+            if !provider.models.isEmpty { value["models"] = .array(provider.models.map { .string($0.id) }) }
+            value["maxRetries"] = .integer(provider.retry.maxRetries)
+            if let maxTokens = provider.maxTokens { value["maxTokens"] = .integer(maxTokens) }
+            providerValues[provider.name] = .object(value)
         }
         return SecretRedactor.redact([
-            "gateway": .object(gateway), "agent": .object(agentValue), "ollama": .object(ollama), "providers": .object(providers),
+            "gateway": .object(gateway), "agent": .object(agentValue), "ollama": .object(ollama), "providers": .object(providerValues),
         ])
     }
 }

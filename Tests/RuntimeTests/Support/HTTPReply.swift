@@ -19,4 +19,15 @@ struct HTTPReply: Sendable {
         let body = try await response.body.collect(upTo: 16 << 20)
         return HTTPReply(status: Int(response.status.code), headers: response.headers, body: String(buffer: body))
     }
+
+    /// POSTs a JSON body and reads the whole response.
+    static func post(_ url: String, json: String, timeout: Duration = .seconds(10)) async throws -> HTTPReply {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "content-type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: json))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(timeout.components.seconds))
+        let body = try await response.body.collect(upTo: 16 << 20)
+        return HTTPReply(status: Int(response.status.code), headers: response.headers, body: String(buffer: body))
+    }
 }

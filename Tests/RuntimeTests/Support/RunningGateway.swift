@@ -25,11 +25,13 @@ struct RunningGateway {
 
     /// Starts `kubeclaw serve` with `arguments` after the host, ports and data directory; reads
     /// the bound ports from its `gateway listening` log line, then waits for `/startupz` 200.
-    /// `token` is what clients send; the environment carries `environmentToken` (default `token`).
+    /// `token` is what clients send; the environment carries `environmentToken` (default `token`)
+    /// plus `extra` (provider keys and URLs).
     static func start(
-        directory: String, token: String, environmentToken: String? = nil, arguments: [String]
+        directory: String, token: String, environmentToken: String? = nil, arguments: [String],
+        environment extra: [String: String] = [:]
     ) async throws -> RunningGateway {
-        var environment = ChildProcess.minimalEnvironment
+        var environment = ChildProcess.minimalEnvironment.merging(extra) { _, new in new }
         environment["OPENCLAW_GATEWAY_TOKEN"] = environmentToken ?? token
         let process = try ChildProcess(
             try BuiltProducts.path(of: "kubeclaw"),

@@ -7,11 +7,12 @@ struct RunningSimulator {
 
     var url: String { "http://127.0.0.1:\(port)" }
 
-    /// Starts it and reads the port from its `listening on http://127.0.0.1:PORT` line.
-    static func start(directory: String) async throws -> RunningSimulator {
+    /// Starts it (with `arguments`, e.g. `--api anthropic`) and reads the port from its
+    /// `listening on http://127.0.0.1:PORT` line.
+    static func start(directory: String, arguments: [String] = [], environment: [String: String] = [:]) async throws -> RunningSimulator {
         let process = try ChildProcess(
-            try BuiltProducts.path(of: "ollama-sim"), ["--host", "127.0.0.1", "--port", "0"],
-            environment: ChildProcess.minimalEnvironment, directory: directory)
+            try BuiltProducts.path(of: "ollama-sim"), ["--host", "127.0.0.1", "--port", "0"] + arguments,
+            environment: ChildProcess.minimalEnvironment.merging(environment) { _, new in new }, directory: directory)
         let deadline = ContinuousClock.now + .seconds(15)
         while true {
             let output = process.output

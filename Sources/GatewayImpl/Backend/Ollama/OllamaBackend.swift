@@ -32,7 +32,7 @@ public final class OllamaBackend: ModelBackend {
         self.logger = logger
         var clientConfiguration = HTTPClient.Configuration()
         clientConfiguration.timeout = HTTPClient.Configuration.Timeout(
-            connect: Self.timeAmount(configuration.connectTimeout)
+            connect: HTTPFailure.timeAmount(configuration.connectTimeout)
         )
         clientConfiguration.connectionPool.retryConnectionEstablishment = configuration.retryConnectionEstablishment
         clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(1, configuration.maxConnections)
@@ -61,30 +61,8 @@ public final class OllamaBackend: ModelBackend {
             options: request.options
         )
         let httpRequest = try makeRequest(path: "/api/chat", method: .POST, json: body, accept: "application/x-ndjson")
-        let watchdog = StreamWatchdog(
-            start: .now,
-            firstTokenTimeout: request.firstTokenTimeout,
-            idleTimeout: request.idleTimeout
-        )
-        do {
-            // The group ends before `chat` returns, so `onDelta` does not really escape.
-            return try await withoutActuallyEscaping(onDelta) { onDelta in
-                try await withThrowingTaskGroup(of: ModelChatCompletion.self) { group in
-                    group.addTask {
-                        try await self.streamChat(httpRequest, model: request.model, watchdog: watchdog, onDelta: onDelta)
-                    }
-                    group.addTask {
-                        try await watchdog.run()
-                    }
-                    // The first to finish decides (the reply, or a timeout); cancelling the other
-                    // closes the connection, so Ollama stops generating.
-                    defer { group.cancelAll() }
-                    guard let completion = try await group.next() else { throw ModelBackendError.streamEndedEarly }
-                    return completion
-                }
-            }
-        } catch {
-            throw Self.callerFacing(error)
+        return try await StreamWatchdog.guarding(request, onDelta: onDelta) { watchdog, onDelta in
+            try await self.streamChat(httpRequest, model: request.model, watchdog: watchdog, onDelta: onDelta)
         }
     }
 
@@ -134,7 +112,7 @@ public final class OllamaBackend: ModelBackend {
             for try await bytes in response.body {
                 splitter.append(bytes)
                 while let line = try splitter.nextLine() {
-                    watchdog.lineReceived()
+                    watchdog.madeProgress()
                     let (delta, completion) = try accumulator.consume(line)
                     if let delta { await onDelta(delta) }
                     if let completion { return completion }
@@ -196,7 +174,7 @@ public final class OllamaBackend: ModelBackend {
         as type: Body.Type,
         model: String? = nil
     ) async throws -> Body {
-        let response = try await send(request, deadline: .now() + Self.timeAmount(configuration.metadataTimeout))
+        let response = try await send(request, deadline: .now() + HTTPFailure.timeAmount(configuration.metadataTimeout))
         guard response.status == .ok else {
             throw await statusError(response, model: model)
         }
@@ -228,51 +206,11 @@ public final class OllamaBackend: ModelBackend {
         if status == 404, let model, let ollamaMessage, ollamaMessage.contains("not found") {
             return .modelNotFound(model)
         }
-        let text = ollamaMessage ?? Self.excerpt(bodyText) ?? response.status.reasonPhrase
+        let text = ollamaMessage ?? HTTPFailure.excerpt(bodyText) ?? response.status.reasonPhrase
         return .httpStatus(status, text)
     }
 
     private func describeConnectionFailure(_ error: any Error) -> String {
-        let target = address.displayName
-        if let error = error as? HTTPClientError {
-            switch error {
-            case .connectTimeout: return "connecting to \(target) timed out"
-            case .deadlineExceeded: return "\(target) did not answer in time"
-            case .remoteConnectionClosed: return "\(target) closed the connection"
-            default: break
-            }
-        }
-        let description = String(describing: error).lowercased()
-        if description.contains("refused") {
-            return "connection to \(target) refused (is Ollama running?)"
-        }
-        if description.contains("resolve") || description.contains("dns") || description.contains("lookup") {
-            return "the host of \(target) could not be resolved"
-        }
-        return "could not connect to \(target)"
-    }
-
-    // MARK: Helpers
-
-    /// Whatever ended a call, as the caller should see it: `CancellationError` when the
-    /// caller was cancelled (whatever the HTTP layer threw meanwhile), else the backend error.
-    private static func callerFacing(_ error: any Error) -> any Error {
-        if Task.isCancelled || error is CancellationError { return CancellationError() }
-        if let error = error as? ModelBackendError { return error }
-        return ModelBackendError.streamEndedEarly
-    }
-
-    /// The first line of a non-JSON error body, short enough for a message.
-    private static func excerpt(_ text: String?) -> String? {
-        guard let text else { return nil }
-        let firstLine = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-        let trimmed = firstLine.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty else { return nil }
-        return trimmed.count > 200 ? String(trimmed.prefix(200)) + "…" : trimmed
-    }
-
-    private static func timeAmount(_ duration: Duration) -> TimeAmount {
-        let components = duration.components
-        return .nanoseconds(components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000)
+        HTTPFailure.describeConnection(error, target: address.displayName, hint: "is Ollama running?")
     }
 }

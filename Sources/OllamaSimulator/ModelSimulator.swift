@@ -3,17 +3,23 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// A faithful, scriptable stand-in for an Ollama server, for tests, demos and benchmarks.
+/// The name tests and benchmarks have always used; the Ollama face is the default.
+public typealias OllamaSimulator = ModelSimulator
+
+/// A faithful, scriptable stand-in for a model provider, for tests, demos and benchmarks: one
+/// server core with three faces (``SimulatorAPI``) — Ollama's API (`/api/version`,
+/// `/api/tags`, `/api/show`, `/api/chat`, `/api/pull`, `/`), OpenAI's Chat Completions
+/// (`/v1/chat/completions` with SSE, `/v1/models`) and Anthropic's Messages API
+/// (`/v1/messages` with SSE, `/v1/models`).
 ///
-/// It speaks Ollama's HTTP API (`/api/version`, `/api/tags`, `/api/show`, `/api/chat`,
-/// `/api/pull`, `/`) over real sockets, answers deterministically according to a
-/// ``SimulatorBehaviour``, and counts what it saw (``SimulatorStats``) — including chats
-/// whose client went away mid-stream, which is how a test proves an abort reached the backend.
+/// It answers over real sockets, deterministically, according to a ``SimulatorBehaviour``, and
+/// counts what it saw (``SimulatorStats``) — including chats whose client went away
+/// mid-stream, which is how a test proves an abort reached the backend.
 ///
 /// Run it inside structured concurrency; it serves until its task is cancelled:
 ///
 /// ```swift
-/// let simulator = OllamaSimulator(behaviour: .init(tokensPerSecond: 20))
+/// let simulator = ModelSimulator(api: .anthropic, behaviour: .init(tokensPerSecond: 20))
 /// try await simulator.withRunning { port in
 ///     // talk to http://127.0.0.1:\(port)
 ///     simulator.behaviour.hang = true
@@ -23,7 +29,9 @@ import NIOPosix
 ///
 /// Its own control endpoints, `GET|POST /_sim/behaviour`, `GET /_sim/stats` and
 /// `POST /_sim/reset`, do the same over HTTP for a simulator in another process.
-public struct OllamaSimulator: Sendable {
+public struct ModelSimulator: Sendable {
+    /// The API it speaks.
+    public let api: SimulatorAPI
     /// The address it binds; keep the default loopback address for tests.
     public let host: String
     /// The port it binds; `0` picks a free one, reported by ``listeningPort()``.
@@ -33,18 +41,21 @@ public struct OllamaSimulator: Sendable {
     private let logger: Logger
     private let state: SimulatorState
 
+    /// - Parameter behaviour: nil starts with ``SimulatorBehaviour/defaults(for:)`` of `api`.
     public init(
+        api: SimulatorAPI = .ollama,
         host: String = "127.0.0.1",
         port: Int = 0,
-        behaviour: SimulatorBehaviour = .init(),
+        behaviour: SimulatorBehaviour? = nil,
         maxRequestBodyBytes: Int = 8 * 1024 * 1024,
         logger: Logger = Logger(label: "ollama-sim")
     ) {
+        self.api = api
         self.host = host
         self.port = port
         self.maxRequestBodyBytes = maxRequestBodyBytes
         self.logger = logger
-        self.state = SimulatorState(behaviour: behaviour)
+        self.state = SimulatorState(behaviour: behaviour ?? .defaults(for: api))
     }
 
     /// The behaviour the next request will see. Setting it affects every copy of this
@@ -109,11 +120,11 @@ public struct OllamaSimulator: Sendable {
             throw SimulatorError.notListening("the listening socket has no port")
         }
         state.markListening(port: boundPort)
-        logger.info("ollama simulator listening", metadata: ["host": "\(host)", "port": "\(boundPort)"])
+        logger.info("model simulator listening", metadata: ["api": "\(api.rawValue)", "host": "\(host)", "port": "\(boundPort)"])
         defer { state.markEnded(failure: nil) }
 
         let connectionHandler = ConnectionHandler(
-            router: EndpointRouter(state: state, logger: logger),
+            router: EndpointRouter(api: api, state: state, logger: logger),
             maxRequestBodyBytes: maxRequestBodyBytes,
             logger: logger
         )

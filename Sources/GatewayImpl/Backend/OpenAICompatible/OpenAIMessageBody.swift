@@ -1,0 +1,5 @@
+/// A chat message on the Chat Completions wire: `{"role": "...", "content": "..."}`.
+struct OpenAIMessageBody: Encodable, Sendable {
+    var role: String
+    var content: String
+}
