@@ -30,6 +30,9 @@ struct KubeclawBench: AsyncParsableCommand {
     @Option(help: "PID of the --url gateway, for its memory figures.")
     var pid: Int32?
 
+    @Flag(name: .customLong("no-challenge"), help: "The --url gateway sends no connect.challenge: send connect right after the upgrade.")
+    var noChallenge = false
+
     @Option(help: "Name of the system under test in the report (default: kubeclaw).")
     var label: String?
 
@@ -152,7 +155,7 @@ struct KubeclawBench: AsyncParsableCommand {
         if let url, let endpoint = Self.endpoint(url) {
             external = RunningSystem(
                 name: label ?? "external", endpoint: endpoint, token: token ?? ProcessInfo.processInfo.environment["OPENCLAW_GATEWAY_TOKEN"],
-                pid: pid, httpPort: nil, process: nil)
+                pid: pid, httpPort: nil, process: nil, sendsChallenge: !noChallenge)
         } else {
             guard FileManager.default.isExecutableFile(atPath: launcher.gatewayBinary) else {
                 _ = try launcher.binary("kubeclaw")

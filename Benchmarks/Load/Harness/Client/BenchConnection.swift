@@ -27,8 +27,16 @@ final class BenchConnection: ChannelInboundHandler {
     private(set) var messages = 0
     private(set) var bytes = 0
 
-    init(connectRequest: ByteBuffer, behaviour: any ConnectionBehaviour, handshake: EventLoopPromise<NIOLoopBound<BenchConnection>>) {
+    /// Whether the server opens with `connect.challenge` (OpenClaw since protocol 3); if not,
+    /// `connect` is sent as soon as the upgrade is through.
+    private let awaitsChallenge: Bool
+
+    init(
+        connectRequest: ByteBuffer, awaitsChallenge: Bool = true, behaviour: any ConnectionBehaviour,
+        handshake: EventLoopPromise<NIOLoopBound<BenchConnection>>
+    ) {
         self.connectRequest = connectRequest
+        self.awaitsChallenge = awaitsChallenge
         self.behaviour = behaviour
         self.handshake = handshake
     }
@@ -66,6 +74,10 @@ final class BenchConnection: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        if !awaitsChallenge, context.channel.isActive {
+            write(connectRequest, context: context)
+            phase = .awaitingHello
+        }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {

@@ -13,6 +13,8 @@ struct Dialer: Sendable {
     var handshakeTimeout: TimeAmount = .seconds(15)
     /// Largest message accepted from the server (chat events carry the whole reply so far).
     var maxFrameSize = 16 << 20
+    /// Whether the server sends `connect.challenge` first (see ``RunningSystem/sendsChallenge``).
+    var awaitsChallenge = true
 
     struct Endpoint: Sendable, CustomStringConvertible {
         var host: String
@@ -30,13 +32,14 @@ struct Dialer: Sendable {
         let loop = group.next()
         let handshake = loop.makePromise(of: NIOLoopBound<BenchConnection>.self)
         let connectRequest = Requests.connect(token: token)
-        let maxFrameSize = self.maxFrameSize
+        let maxFrameSize = self.maxFrameSize, awaitsChallenge = self.awaitsChallenge
         let timeout = loop.scheduleTask(in: handshakeTimeout) {
             handshake.fail(TimedOut(description: "no hello-ok within \(handshakeTimeout.nanoseconds / 1_000_000_000) s"))
         }
         let upgrader = NIOWebSocketClientUpgrader(maxFrameSize: maxFrameSize, upgradePipelineHandler: { channel, _ in
             channel.eventLoop.makeCompletedFuture {
-                let handler = BenchConnection(connectRequest: connectRequest, behaviour: behaviour(), handshake: handshake)
+                let handler = BenchConnection(
+                    connectRequest: connectRequest, awaitsChallenge: awaitsChallenge, behaviour: behaviour(), handshake: handshake)
                 try channel.pipeline.syncOperations.addHandler(NIOWebSocketFrameAggregator(
                     minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1024, maxAccumulatedFrameSize: maxFrameSize))
                 try channel.pipeline.syncOperations.addHandler(handler)

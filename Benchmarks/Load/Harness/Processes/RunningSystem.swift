@@ -10,6 +10,9 @@ struct RunningSystem: Sendable {
     /// Its health port, for `/readyz` (nil for the floor).
     let httpPort: Int?
     let process: ChildProcess?
+    /// Opens with `connect.challenge` (every OpenClaw gateway since protocol 3, the floor too);
+    /// `--no-challenge` for gateways that wait for `connect` instead.
+    var sendsChallenge = true
 
     /// Stops it if the harness started it.
     func stop() async {

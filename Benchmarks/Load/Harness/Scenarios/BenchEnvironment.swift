@@ -21,7 +21,9 @@ struct BenchEnvironment: Sendable {
     }
 
     func dialer(for system: RunningSystem) -> Dialer {
-        Dialer(endpoint: system.endpoint, token: system.token, group: clientGroup)
+        var dialer = Dialer(endpoint: system.endpoint, token: system.token, group: clientGroup)
+        dialer.awaitsChallenge = system.sendsChallenge
+        return dialer
     }
 
     /// Runs `body` against a freshly started gateway (stopped afterwards), or the external one.
