@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // The load harness's percentiles (Benchmarks/Load/Harness).
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // The generator: Foundation only, so anyone can vendor it.
@@ -139,7 +141,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Benchmarks (not tests): numbers for Benchmarks/README.md, run in release.
+        // Benchmarks (not tests): numbers in docs/benchmarks.md, run in release.
         .executableTarget(
             name: "chat-latency",
             dependencies: [
@@ -149,7 +151,34 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
-            path: "Benchmarks/ChatLatency",
+            path: "Benchmarks/Load/ChatLatency",
+            swiftSettings: swiftSettings
+        ),
+        // The load harness: starts the gateway and the echo floor as processes and drives them
+        // over loopback with a thin NIO client (docs/benchmarks.md). Knows no gateway module.
+        .executableTarget(
+            name: "kubeclaw-bench",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            path: "Benchmarks/Load/Harness",
+            swiftSettings: swiftSettings
+        ),
+        // The floor: a bare SwiftNIO WebSocket echo (and broadcast) server.
+        .executableTarget(
+            name: "bench-echo-server",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            path: "Benchmarks/Load/EchoServer",
             swiftSettings: swiftSettings
         ),
         .testTarget(
