@@ -25,6 +25,9 @@ public struct GatewayAssembly: Sendable {
         /// The model providers. nil: Ollama at `ollamaURL` plus the config file's `providers`,
         /// without reading the environment (`kubeclaw serve` passes the environment's).
         public var providers: ProviderSettings?
+        /// The level of every logger the assembly creates (`kubeclaw serve` bootstraps the
+        /// logging system with its `--log-level` instead; tests pass `.warning`).
+        public var logLevel: Logger.Level = .info
 
         public init(
             runtime: RuntimeConfiguration = RuntimeConfiguration(), dataDirectory: String, ollamaURL: String,
@@ -46,6 +49,13 @@ public struct GatewayAssembly: Sendable {
         public var resolvedProviders: ProviderSettings {
             providers ?? ProviderSettings(ollamaURL: ollamaURL, file: configFile.providers)
         }
+
+        /// A logger for one of the assembly's parts, at ``logLevel``.
+        func logger(_ label: String) -> Logger {
+            var logger = Logger(label: label)
+            logger.logLevel = logLevel
+            return logger
+        }
     }
 
     public let store: SQLiteSessionStore
@@ -61,12 +71,12 @@ public struct GatewayAssembly: Sendable {
         do {
             providers = try await ModelProviders(
                 settings: configuration.resolvedProviders, agentModels: configuration.agent.modelChain,
-                logger: Logger(label: "kubeclaw.providers"))
+                logger: configuration.logger("kubeclaw.providers"))
         } catch {
             try? await store.close()
             throw error
         }
-        let eventBus = EventBus(logger: Logger(label: "kubeclaw.events"))
+        let eventBus = EventBus(logger: configuration.logger("kubeclaw.events"))
         let status = StatusBox()
         var runtime = configuration.runtime
         runtime.serviceVersion = configuration.serviceVersion
@@ -80,7 +90,7 @@ public struct GatewayAssembly: Sendable {
         let metrics = GatewayMetrics()
         let gateway = Gateway(
             settings: settings, store: store, providers: providers, events: eventBus, runtimeStatus: { status.current() },
-            runObserver: metrics, logger: Logger(label: "kubeclaw.gateway"))
+            runObserver: metrics, logger: configuration.logger("kubeclaw.gateway"))
         await gateway.chat.recoverInterruptedRuns()
 
         let chain = configuration.agent.modelChain
@@ -101,7 +111,7 @@ public struct GatewayAssembly: Sendable {
         }
         let server = GatewayServer(
             configuration: runtime, methods: gateway, makeContext: CallerContext.init(connection:), eventBus: eventBus,
-            probes: probes, controlUI: controlUI, metrics: metrics, logger: Logger(label: "kubeclaw.runtime"))
+            probes: probes, controlUI: controlUI, metrics: metrics, logger: configuration.logger("kubeclaw.runtime"))
         status.bind(server: server)
         self.store = store
         self.providers = providers

@@ -41,20 +41,29 @@ public struct ModelSimulator: Sendable {
     private let logger: Logger
     private let state: SimulatorState
 
+    /// Warnings and errors only: a simulator inside a test stays quiet (the `ollama-sim`
+    /// command passes a logger at its `--log-level`).
+    static var quietLogger: Logger {
+        var logger = Logger(label: "ollama-sim")
+        logger.logLevel = .warning
+        return logger
+    }
+
     /// - Parameter behaviour: nil starts with ``SimulatorBehaviour/defaults(for:)`` of `api`.
+    /// - Parameter logger: nil logs warnings and errors only.
     public init(
         api: SimulatorAPI = .ollama,
         host: String = "127.0.0.1",
         port: Int = 0,
         behaviour: SimulatorBehaviour? = nil,
         maxRequestBodyBytes: Int = 8 * 1024 * 1024,
-        logger: Logger = Logger(label: "ollama-sim")
+        logger: Logger? = nil
     ) {
         self.api = api
         self.host = host
         self.port = port
         self.maxRequestBodyBytes = maxRequestBodyBytes
-        self.logger = logger
+        self.logger = logger ?? Self.quietLogger
         self.state = SimulatorState(behaviour: behaviour ?? .defaults(for: api))
     }
 

@@ -58,7 +58,8 @@ struct GatewaySessionTests {
             let elapsed = ContinuousClock.now - start
             #expect(challenge == nil)
             #expect(elapsed >= .milliseconds(190))
-            #expect(elapsed < .seconds(2))
+            // The server stays silent until asked to close: only the timer ends the wait.
+            #expect(elapsed < .seconds(30))
             await session.close()
         }
     }

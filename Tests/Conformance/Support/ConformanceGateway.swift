@@ -39,8 +39,10 @@ func withConformanceGateway(
         runtime.shutdownGracePeriod = .seconds(2)
         runtime.auth = AuthConfiguration(mode: .token, secret: ConformanceGateway.token)
         runtime.writeRateLimit = .init(messages: 1000, window: .seconds(60))
-        let assembly = try await GatewayAssembly(GatewayAssembly.Configuration(
-            runtime: runtime, dataDirectory: directory, ollamaURL: "http://127.0.0.1:\(simulatorPort)"))
+        var configuration = GatewayAssembly.Configuration(
+            runtime: runtime, dataDirectory: directory, ollamaURL: "http://127.0.0.1:\(simulatorPort)")
+        configuration.logLevel = .warning
+        let assembly = try await GatewayAssembly(configuration)
         try await assembly.withRunning { addresses in
             let url = try #require(URL(string: "ws://127.0.0.1:\(addresses.webSocketPort)/"))
             try await body(ConformanceGateway(url: url, token: ConformanceGateway.token, simulator: simulator))

@@ -100,6 +100,7 @@ func withGateway(
         var configuration = GatewayAssembly.Configuration(
             runtime: runtime, dataDirectory: directory, ollamaURL: ollamaURL ?? "http://127.0.0.1:\(simulatorPort)",
             configFile: configFile)
+        configuration.logLevel = .warning
         assemble(&configuration)
         let assembly = try await GatewayAssembly(configuration)
         try await assembly.withRunning { addresses in
