@@ -310,8 +310,8 @@ struct DispatcherTests {
                   params: ["sessionKey": "agent:main:main", "message": "hi"],
                   path: "/", error: "must have required property 'idempotencyKey'"),
         BadParams(name: "unknown field", method: .chatHistory,
-                  params: ["sessionKey": "agent:main:main", "maxChars": 4000],
-                  path: "/", error: "must NOT have additional properties ('maxChars')"),
+                  params: ["sessionKey": "agent:main:main", "cursor": "abc"],
+                  path: "/", error: "must NOT have additional properties ('cursor')"),
         BadParams(name: "params not an object", method: .agentsList, params: "all",
                   path: "/", error: "must be object"),
     ]

@@ -26,13 +26,14 @@ struct SpecExampleTests {
         #expect(Set(ProtocolInfo.events).count == ProtocolInfo.events.count, "no event is listed twice")
     }
 
-    @Test("the hello-ok examples advertise exactly ProtocolInfo's methods and events")
+    @Test("the hello-ok examples advertise exactly the methods and events of their protocol version")
     func helloOkFeatures() throws {
         for example in MethodName.connect.examples {
             let hello = try parseJSON(example.result).decode(as: HelloOk.self)
-            #expect(Set(hello.features.methods) == Set(ProtocolInfo.methods), "example \(example.name ?? "?")")
-            #expect(Set(hello.features.events) == Set(ProtocolInfo.events), "example \(example.name ?? "?")")
-            #expect(hello.protocol == ProtocolInfo.version)
+            let version = try #require(ProtocolVersion(rawValue: hello.protocol), "example \(example.name ?? "?")")
+            #expect(example.protocols == [version], "a connect example negotiates the one version it applies to")
+            #expect(Set(hello.features.methods) == Set(ProtocolInfo.methods(for: version)), "example \(example.name ?? "?")")
+            #expect(Set(hello.features.events) == Set(ProtocolInfo.events(for: version)), "example \(example.name ?? "?")")
             #expect(hello.policy.maxPayload == ProtocolLimits.maxPayload)
             #expect(hello.policy.maxBufferedBytes == ProtocolLimits.maxBufferedBytes)
             #expect(hello.policy.tickIntervalMs == ProtocolLimits.tickIntervalMs)
@@ -79,8 +80,10 @@ struct SpecExampleTests {
         for example in method.examples {
             let label = "\(method.rawValue) example \(example.name ?? "?")"
             let result = try parseJSON(example.result)
-            let violation = SchemaValidator.spec.firstViolation(of: result, against: .ref(method.schemas.result))
-            #expect(violation == nil, "\(label): \(String(describing: violation))")
+            for version in example.protocols {
+                let violation = SchemaValidator.spec.firstViolation(of: result, against: .ref(method.schemas.result), protocol: version.rawValue)
+                #expect(violation == nil, "\(label) in protocol \(version): \(String(describing: violation))")
+            }
 
             let expected = result
             let encoded = try method.codec.roundTripResult(result)
@@ -122,8 +125,10 @@ struct SpecExampleTests {
         for (index, text) in event.examples.enumerated() {
             let label = "\(event.rawValue) example \(index)"
             let payload = try parseJSON(text)
-            let violation = SchemaValidator.spec.firstViolation(of: payload, against: .ref(event.payloadSchema))
-            #expect(violation == nil, "\(label): \(String(describing: violation))")
+            for version in event.protocols {
+                let violation = SchemaValidator.spec.firstViolation(of: payload, against: .ref(event.payloadSchema), protocol: version.rawValue)
+                #expect(violation == nil, "\(label) in protocol \(version): \(String(describing: violation))")
+            }
 
             let expected = payload
             let typed = try event.event(decoding: payload)

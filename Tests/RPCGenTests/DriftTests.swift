@@ -187,9 +187,11 @@ private struct DriftFixture {
             upstream: upstream, pairs: pairs)
     }
 
-    /// Compares every pair whose upstream definition exists (each distinct pair once).
+    /// Compares every pair whose upstream definition exists (each distinct pair once), reading
+    /// our spec as the protocol version the upstream schema describes.
     func compareAll() -> DriftComparer {
-        var comparer = DriftComparer(ours: ours, upstream: upstream)
+        let version = spec.info.upstreamProtocol ?? spec.protocols.last?.version ?? 1
+        var comparer = DriftComparer(ours: ours, upstream: upstream, version: version)
         var seen: Set<[String]> = []
         for pair in pairs where upstream[pair.upstreamName] != nil {
             guard seen.insert([pair.ourName, pair.upstreamName]).inserted else { continue }
@@ -281,14 +283,19 @@ private struct DriftComparer {
 
     let ours: [String: SchemaNode]
     let upstream: [String: JSONTree]
+    /// The protocol version our spec is read as: members that version lacks are not compared,
+    /// members it requires count as required. Every `x-protocol` rule on a compared member is
+    /// listed as a declared difference (what other versions change).
+    let version: Int
     private(set) var differences: [Difference] = []
     /// Every marked node the comparison reached, and those with a difference at or below them.
     private var reached: [JSONPointer: Declaration] = [:]
     private var justified: Set<JSONPointer> = []
 
-    init(ours: [String: SchemaNode], upstream: [String: JSONTree]) {
+    init(ours: [String: SchemaNode], upstream: [String: JSONTree], version: Int) {
         self.ours = ours
         self.upstream = upstream
+        self.version = version
     }
 
     /// Marked nodes reached with no difference at or below them, by pointer.
@@ -358,8 +365,16 @@ private struct DriftComparer {
         }
 
         let theirProperties = theirs["properties"]?.objectValue ?? [:]
-        let ourProperties = Dictionary(rules.properties.map { ($0.name, $0.schema) }, uniquingKeysWith: { first, _ in first })
-        let ourRequired = Set(rules.required)
+        var ourProperties = Dictionary(rules.properties.map { ($0.name, $0.schema) }, uniquingKeysWith: { first, _ in first })
+        var ourRequired = Set(rules.required)
+        for (name, property) in rules.properties {
+            guard let rule = property.extensions.protocolRule else { continue }
+            let declaration = Declaration(pointer: rule.pointer, deviation: "x-protocol: " + Self.describe(rule), since: nil)
+            reached[rule.pointer] = declaration
+            record(path + "/" + name, Self.describe(rule) + " (protocol \(version) reads it as the reference does)", chain + [declaration])
+            if !rule.isAvailable(in: version) { ourProperties[name] = nil }
+            if rule.isRequired(in: version), rule.when.isEmpty { ourRequired.insert(name) }
+        }
         let theirRequired = Set(theirs["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
         for name in Set(ourProperties.keys).union(theirProperties.keys).sorted() {
             let propertyPath = path + "/" + name
@@ -383,6 +398,17 @@ private struct DriftComparer {
                 break
             }
         }
+    }
+
+    /// `from protocol 4`, `required until protocol 3`, … for the drift report.
+    static func describe(_ rule: ProtocolRule) -> String {
+        var parts: [String] = []
+        if let from = rule.from { parts.append("exists from protocol \(from)") }
+        if let until = rule.until { parts.append("exists until protocol \(until)") }
+        if let from = rule.requiredFrom { parts.append("required from protocol \(from)") }
+        if let until = rule.requiredUntil { parts.append("required until protocol \(until)") }
+        if !rule.when.isEmpty { parts.append("when " + rule.when.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")) }
+        return parts.joined(separator: ", ")
     }
 
     private mutating func record(_ path: String, _ message: String, _ chain: [Declaration]) {

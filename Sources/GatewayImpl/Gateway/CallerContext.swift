@@ -1,3 +1,5 @@
+import GeneratedProtocol
+
 /// Who is calling a method, as the transport established it at `connect`.
 public struct CallerContext: Sendable, Equatable {
     public var connId: String
@@ -13,12 +15,14 @@ public struct CallerContext: Sendable, Equatable {
     public var maxPayload: Int
     public var maxBufferedBytes: Int
     public var tickIntervalMs: Int
+    /// The protocol version negotiated at `connect`.
+    public var protocolVersion: ProtocolVersion
 
     public init(
         connId: String, role: String = "operator", scopes: Set<String> = [], clientId: String? = nil,
         clientMode: String? = nil, clientVersion: String? = nil, deviceId: String? = nil,
         remoteAddress: String = "127.0.0.1", authMode: String = "none", maxPayload: Int = 65536,
-        maxBufferedBytes: Int = 1_048_576, tickIntervalMs: Int = 30000
+        maxBufferedBytes: Int = 1_048_576, tickIntervalMs: Int = 30000, protocolVersion: ProtocolVersion = .newest
     ) {
         self.connId = connId
         self.role = role
@@ -32,6 +36,7 @@ public struct CallerContext: Sendable, Equatable {
         self.maxPayload = maxPayload
         self.maxBufferedBytes = maxBufferedBytes
         self.tickIntervalMs = tickIntervalMs
+        self.protocolVersion = protocolVersion
     }
 
     /// `operator.admin` sees sensitive fields and may abort any run.

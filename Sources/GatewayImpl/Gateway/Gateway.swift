@@ -62,11 +62,14 @@ public struct Gateway: GatewayMethods {
         // OpenClaw refreshes health right after a connect; the event reaches the new client too.
         let monitor = health
         Task { await monitor.refreshIfStale(maxAge: .seconds(10)) }
+        let version = context.protocolVersion
+        // Protocol 3 drops `auth` unless it carries a device token (HelloOk.adapted(to:)).
         return HelloOk(
-            features: .init(events: ProtocolInfo.events, methods: ProtocolInfo.methods),
+            auth: .init(role: context.role, scopes: context.scopes.sorted()),
+            features: .init(events: ProtocolInfo.events(for: version), methods: ProtocolInfo.methods(for: version)),
             policy: .init(
                 maxBufferedBytes: context.maxBufferedBytes, maxPayload: context.maxPayload, tickIntervalMs: context.tickIntervalMs),
-            protocol: ProtocolInfo.version,
+            protocol: version.rawValue,
             server: .init(connId: context.connId, host: ProcessInfo.processInfo.hostName, version: settings.serviceVersion),
             snapshot: snapshot)
     }

@@ -18,6 +18,8 @@ public struct ConnectionInfo: Sendable, Equatable {
     public var authMode: AuthConfiguration.Mode
     /// `device.id` when the client presented one.
     public var deviceId: String?
+    /// The protocol version negotiated at `connect`.
+    public var protocolVersion: ProtocolVersion
     /// What `hello-ok.policy` advertises.
     public var policy: Policy
 

@@ -162,6 +162,8 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
             case .rejected(let response):
                 send(response)
                 close(.policyViolation, reason: "invalid request frame")
+            case .cancel(let id):
+                reject(id, .invalidRequest("invalid handshake: first request must be connect"), close: .policyViolation)
             case .request(let request) where request.method != .connect:
                 reject(request.id, .invalidRequest("invalid handshake: first request must be connect"), close: .policyViolation)
             case .request(let request):
@@ -171,6 +173,10 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
             switch Dispatcher<Methods>.decode(data) {
             case .rejected(let response):
                 send(response)
+            case .cancel:
+                // Cancelling a request is wired up with the handshake state machine; until then a
+                // cancel frame is ignored, as old servers do.
+                break
             case .request(let request):
                 await admit(request, info: info, draining: phase != .connected(info), requests: &requests)
             }
@@ -210,9 +216,14 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
         } catch {
             return failHandshake(request.id, .invalidRequest("invalid connect params"), close: .policyViolation)
         }
-        guard params.minProtocol <= ProtocolInfo.version, params.maxProtocol >= ProtocolInfo.version else {
+        guard let version = ProtocolVersion.negotiate(min: params.minProtocol, max: params.maxProtocol) else {
             return failHandshake(
-                request.id, .invalidRequest("protocol mismatch", details: ["expectedProtocol": .integer(ProtocolInfo.version)]),
+                request.id, .invalidRequest("protocol mismatch", details: [
+                    "code": .string(ErrorDetailCode.protocolMismatch.rawValue),
+                    "clientMinProtocol": .integer(params.minProtocol), "clientMaxProtocol": .integer(params.maxProtocol),
+                    "expectedProtocol": .integer(ProtocolVersion.newest.rawValue),
+                    "supportedProtocols": .array(ProtocolVersion.supported.map { .integer($0.rawValue) }),
+                ]),
                 close: .protocolError)
         }
         let role = params.role ?? "operator"
@@ -239,9 +250,9 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
         let info = ConnectionInfo(
             connId: connId, remoteAddress: upgrade.remoteAddress, isLoopback: upgrade.isLoopback, client: params.client,
             role: role, scopes: Set(params.scopes ?? []), authMode: environment.configuration.auth.mode,
-            deviceId: params.device?.id, policy: environment.policy)
+            deviceId: params.device?.id, protocolVersion: version, policy: environment.policy)
         let context = environment.makeContext(info)
-        let response = await environment.dispatcher.dispatch(request, context: context)
+        let response = await environment.dispatcher.dispatch(request, context: context, protocol: version)
         guard response.ok else {
             environment.metrics.handshakeFailed()
             send(response)
@@ -255,6 +266,7 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
             return true
         }
         guard connected else { return }
+        queue.frameEvents(for: version)
         send(response)
         environment.eventBus.subscribe(self)
         environment.metrics.request(.connect, outcome: "ok", duration: .zero)
@@ -310,10 +322,11 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
         requests.addTask { [self] in
             defer { inFlight.release() }
             let start = ContinuousClock.now
-            let response = await environment.dispatcher.dispatch(request, context: context)
-            environment.metrics.request(
-                request.method, outcome: response.error?.code ?? "ok", duration: ContinuousClock.now - start)
-            send(response)
+            await environment.dispatcher.dispatch(request, context: context, protocol: info.protocolVersion) { response in
+                environment.metrics.request(
+                    request.method, outcome: response.error?.code ?? "ok", duration: ContinuousClock.now - start)
+                send(response)
+            }
         }
     }
 
