@@ -86,7 +86,7 @@ public struct GatewayAssembly: Sendable {
         }
         let server = GatewayServer(
             configuration: runtime, methods: gateway, makeContext: CallerContext.init(connection:), eventBus: eventBus,
-            probes: probes, controlUI: controlUI, logger: Logger(label: "kubeclaw.runtime"))
+            deviceTokens: gateway.devices, probes: probes, controlUI: controlUI, logger: Logger(label: "kubeclaw.runtime"))
         status.bind(server: server)
         self.store = store
         self.backend = backend

@@ -13,6 +13,8 @@ public struct Gateway: GatewayMethods {
     public let store: any SessionStore
     public let health: HealthMonitor
     public let chat: ChatRuns
+    /// Approved devices and their tokens.
+    public let devices: DeviceRegistry
     let backend: any ModelBackend
     let events: any GatewayEventSink
     let runtimeStatus: @Sendable () -> RuntimeStatus
@@ -23,10 +25,13 @@ public struct Gateway: GatewayMethods {
     public struct RuntimeStatus: Sendable {
         public var connections: Int
         public var uptimeMs: Int
+        /// The connected clients that are tracked (`system-presence`), newest first.
+        public var presence: [PresenceEntry]
 
-        public init(connections: Int, uptimeMs: Int) {
+        public init(connections: Int, uptimeMs: Int, presence: [PresenceEntry] = []) {
             self.connections = connections
             self.uptimeMs = uptimeMs
+            self.presence = presence
         }
     }
 
@@ -45,15 +50,18 @@ public struct Gateway: GatewayMethods {
             await BackendStatus.probe(backend, model: model)
         }
         self.chat = ChatRuns(settings: settings, store: store, backend: backend, events: events, logger: logger)
+        self.devices = DeviceRegistry(store: store)
     }
 
     // MARK: connect
 
     public func connect(_ params: ConnectParams, context: CallerContext) async throws -> HelloOk {
         let runtime = runtimeStatus()
+        // The connecting client is not among the connections yet; OpenClaw lists it too.
+        let presence = (context.presence.map { [$0] } ?? []) + runtime.presence.filter { $0.instanceId != context.presence?.instanceId || context.presence == nil }
         let snapshot = Snapshot(
             authMode: settings.authMode, configPath: settings.configFile.path,
-            health: await health.snapshotValue(), presence: [],
+            health: await health.snapshotValue(), presence: presence,
             sessionDefaults: .init(
                 defaultAgentId: settings.agent.id, mainKey: "main", mainSessionKey: settings.mainSessionKey, scope: "per-sender"),
             stateDir: settings.dataDirectory,
@@ -65,13 +73,43 @@ public struct Gateway: GatewayMethods {
         let version = context.protocolVersion
         // Protocol 3 drops `auth` unless it carries a device token (HelloOk.adapted(to:)).
         return HelloOk(
-            auth: .init(role: context.role, scopes: context.scopes.sorted()),
+            auth: try await helloAuth(context),
             features: .init(events: ProtocolInfo.events(for: version), methods: ProtocolInfo.methods(for: version)),
             policy: .init(
                 maxBufferedBytes: context.maxBufferedBytes, maxPayload: context.maxPayload, tickIntervalMs: context.tickIntervalMs),
             protocol: version.rawValue,
             server: .init(connId: context.connId, host: ProcessInfo.processInfo.hostName, version: settings.serviceVersion),
             snapshot: snapshot)
+    }
+
+    /// `hello-ok.auth`: the role and scopes granted and, for a device that proved itself with
+    /// the shared secret, a new device token (the device is recorded only now, when every check
+    /// of the handshake has passed).
+    private func helloAuth(_ context: CallerContext) async throws -> HelloOk.Auth {
+        let scopes = context.scopes.sorted()
+        var auth = HelloOk.Auth(role: context.role, scopes: scopes)
+        guard let device = context.device else { return auth }
+        let now = Self.nowMs()
+        if context.usedSharedSecret {
+            do {
+                let issued = try await devices.issue(for: device, role: context.role, scopes: scopes, at: now)
+                auth.deviceToken = issued.token
+                auth.issuedAtMs = Int(issued.issuedAt)
+                logger.info("device recorded and issued a token", metadata: [
+                    "device": "\(device.id.prefix(12))", "role": "\(context.role)", "client": "\(device.clientId)",
+                ])
+            } catch {
+                logger.error("could not record a device", metadata: ["error": "\(error)"])
+                throw GatewayError.unavailable("could not record the device; retry shortly", retryAfterMs: 1000)
+            }
+        } else if context.authMethod == "device-token" {
+            do {
+                try await devices.markSeen(deviceId: device.id, at: now)
+            } catch {
+                logger.warning("could not note a device's connect", metadata: ["error": "\(error)"])
+            }
+        }
+        return auth
     }
 
     // MARK: Helpers shared by the method files

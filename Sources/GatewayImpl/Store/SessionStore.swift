@@ -1,10 +1,11 @@
-/// Where the gateway keeps sessions, their transcripts and the idempotency records of chat
-/// runs. The embedded default is ``SQLiteSessionStore``; replicas share a PostgreSQL one.
+/// Where the gateway keeps sessions, their transcripts, the idempotency records of chat runs
+/// and (``DeviceStore``) the approved devices. The embedded default is ``SQLiteSessionStore``;
+/// replicas share a PostgreSQL one.
 ///
 /// Every call throws ``SessionStoreError`` (or `CancellationError` when the calling task is
 /// cancelled before the database is reached); after ``close()`` every call throws
 /// ``SessionStoreError/closed``.
-public protocol SessionStore: Sendable {
+public protocol SessionStore: DeviceStore {
     /// The session with this exact key, or nil.
     func session(key: String) async throws -> SessionRecord?
     /// Inserts or replaces by key; enforces label uniqueness (throws labelInUse).

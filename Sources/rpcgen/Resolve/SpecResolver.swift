@@ -4,7 +4,7 @@ struct SpecResolver {
     /// Names the generated support code uses; a definition may not take them.
     static let reservedTypeNames: Set<String> = [
         "JSONValue", "Nullable", "Schema", "SchemaValidator", "SchemaViolation", "GatewayError", "GatewayMethods",
-        "Dispatcher", "DispatchOutcome", "IncomingRequest", "MethodName", "EventName", "ErrorCode", "ProtocolLimits",
+        "Dispatcher", "DispatchOutcome", "ParamsDecoder", "ProtocolVersion", "ProtocolRule", "ResponseFollowUps", "EventSubscriptions", "EventSubscription", "ErrorDetailCode", "RequestDecoding", "IncomingRequest", "MethodName", "EventName", "ErrorCode", "ProtocolLimits",
         "ProtocolInfo", "MethodDescriptor", "EventDescriptor", "GatewayEvent", "CloseCode", "Scope", "SchemaTable",
         "SpecCatalog", "AnyCodingKey", "String", "Int", "Double", "Bool", "Array", "Dictionary", "Optional", "Error", "Data",
     ]

@@ -322,7 +322,7 @@ public final class SQLiteSessionStore: SessionStore {
     }
 
     /// Runs `body` in a read-only transaction on a reader connection.
-    private func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+    func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
         let pool = try openPool()
         do {
             return try await pool.read(body)
@@ -332,7 +332,7 @@ public final class SQLiteSessionStore: SessionStore {
     }
 
     /// Runs `body` in a write transaction; a throw rolls it back.
-    private func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
         let pool = try openPool()
         do {
             return try await pool.write(body)
