@@ -103,6 +103,9 @@ public struct Dispatcher<Methods: GatewayMethods>: Sendable {
             return ResponseFrame(id: id, ok: true, payload: payload)
         } catch let error as GatewayError {
             return Self.errorResponse(id: id, error)
+        } catch is CancellationError {
+            // The client sent `cancel` for the request, or left.
+            return Self.errorResponse(id: id, .unavailable("request cancelled", details: ["reason": "cancelled"]))
         } catch {
             // Anything unexpected is reported without its text: it may hold internals.
             return Self.errorResponse(id: id, .unavailable("internal error"))
@@ -137,21 +140,11 @@ public struct Dispatcher<Methods: GatewayMethods>: Sendable {
     }
 
     /// Validates `params` (absent means `{}`) against `schema` — with the `x-protocol` rules of
-    /// `version` when given — and decodes them.
+    /// `version` when given — and decodes them (``ParamsDecoder/decode(_:as:schema:method:protocol:)``).
     public static func decodeParams<Params: Decodable>(
         _ params: JSONValue?, as type: Params.Type, schema: String, method: MethodName, protocol version: ProtocolVersion? = nil
     ) throws -> Params {
-        let value = params ?? .object([:])
-        if let violation = SchemaValidator.spec.firstViolation(of: value, against: .ref(schema), protocol: version?.rawValue) {
-            throw GatewayError.invalidRequest(
-                "invalid \(method.rawValue) params: \(violation)",
-                details: ["reason": "invalid-params", "path": .string(violation.path), "error": .string(violation.message)])
-        }
-        do {
-            return try value.decode(as: type)
-        } catch {
-            throw GatewayError.invalidRequest("invalid \(method.rawValue) params", details: ["reason": "invalid-params"])
-        }
+        try ParamsDecoder.decode(params, as: type, schema: schema, method: method, protocol: version)
     }
 
     private func route(_ request: IncomingRequest, context: Methods.Context, protocol version: ProtocolVersion) async throws -> JSONValue {
@@ -168,6 +161,28 @@ public struct Dispatcher<Methods: GatewayMethods>: Sendable {
             case .ping:
                 let params = try Self.decodeParams(request.params, as: PingParams.self, schema: "PingParams", method: .ping, protocol: version)
                 return try Self.encode(try await methods.ping(params, context: context), schema: "PingResult", protocol: version)
+        }
+    }
+}
+
+/// Validates and decodes a method's params; the ``Dispatcher`` uses it, and so may a transport
+/// that reads `connect` itself.
+public enum ParamsDecoder {
+    /// Validates `params` (absent means `{}`) against `schema` — with the `x-protocol` rules of
+    /// `version` when given — and decodes them.
+    public static func decode<Params: Decodable>(
+        _ params: JSONValue?, as type: Params.Type, schema: String, method: MethodName, protocol version: ProtocolVersion? = nil
+    ) throws -> Params {
+        let value = params ?? .object([:])
+        if let violation = SchemaValidator.spec.firstViolation(of: value, against: .ref(schema), protocol: version?.rawValue) {
+            throw GatewayError.invalidRequest(
+                "invalid \(method.rawValue) params: \(violation)",
+                details: ["reason": "invalid-params", "path": .string(violation.path), "error": .string(violation.message)])
+        }
+        do {
+            return try value.decode(as: type)
+        } catch {
+            throw GatewayError.invalidRequest("invalid \(method.rawValue) params", details: ["reason": "invalid-params"])
         }
     }
 }

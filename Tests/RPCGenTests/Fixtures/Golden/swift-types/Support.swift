@@ -225,7 +225,7 @@ public enum Nullable<Wrapped: Sendable & Equatable & Codable>: Sendable, Equatab
 /// transport keeps one per connection, so subscriptions end with the connection; keyed
 /// subscriptions are bounded per event by `keyLimit`, and a new key beyond it evicts the one
 /// subscribed longest ago.
-public final class EventSubscriptions: Sendable {
+public final class EventSubscriptions: Sendable, Equatable {
     private struct State {
         var events: Set<EventName> = []
         /// Per keyed event, its keys in subscription order.
@@ -284,6 +284,11 @@ public final class EventSubscriptions: Sendable {
     /// Keyed subscriptions held for `event`.
     public func keys(for event: EventName) -> [String] {
         state.withLock { $0.keys[event] ?? [] }
+    }
+
+    /// Identity: two connections never share subscriptions.
+    public static func == (lhs: EventSubscriptions, rhs: EventSubscriptions) -> Bool {
+        lhs === rhs
     }
 }
 
