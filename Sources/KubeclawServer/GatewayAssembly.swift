@@ -22,6 +22,9 @@ public struct GatewayAssembly: Sendable {
         public var firstTokenTimeout: Duration = .seconds(120)
         /// Longest pause inside a streamed reply (``GatewaySettings/streamIdleTimeout``). Default 120 s.
         public var streamIdleTimeout: Duration = .seconds(120)
+        /// Where the gateway keeps its recent log lines (`logs.tail`); `kubeclaw serve` uses the
+        /// process-wide one.
+        public var logLines: RecentLogLines = .process
 
         public init(
             runtime: RuntimeConfiguration = RuntimeConfiguration(), dataDirectory: String, ollamaURL: String,
@@ -54,7 +57,10 @@ public struct GatewayAssembly: Sendable {
             try? await store.close()
             throw error
         }
-        let eventBus = EventBus(logger: Logger(label: "kubeclaw.events"))
+        // Every logger of the gateway also keeps its lines for `logs.tail`.
+        let logLines = configuration.logLines
+        let log = { (label: String) in RecentLogHandler.teeing(Logger(label: label), into: logLines) }
+        let eventBus = EventBus(logger: log("kubeclaw.events"))
         let status = StatusBox()
         var runtime = configuration.runtime
         runtime.serviceVersion = configuration.serviceVersion
@@ -67,7 +73,7 @@ public struct GatewayAssembly: Sendable {
         settings.streamIdleTimeout = configuration.streamIdleTimeout
         let gateway = Gateway(
             settings: settings, store: store, backend: backend, events: eventBus, runtimeStatus: { status.current() },
-            logger: Logger(label: "kubeclaw.gateway"))
+            logLines: logLines, logger: log("kubeclaw.gateway"))
         await gateway.chat.recoverInterruptedRuns()
 
         let model = configuration.agent.model
@@ -86,7 +92,7 @@ public struct GatewayAssembly: Sendable {
         }
         let server = GatewayServer(
             configuration: runtime, methods: gateway, makeContext: CallerContext.init(connection:), eventBus: eventBus,
-            deviceTokens: gateway.devices, probes: probes, controlUI: controlUI, logger: Logger(label: "kubeclaw.runtime"))
+            deviceTokens: gateway.devices, probes: probes, controlUI: controlUI, logger: log("kubeclaw.runtime"))
         status.bind(server: server)
         self.store = store
         self.backend = backend

@@ -17,7 +17,12 @@ public struct Gateway: GatewayMethods {
     public let devices: DeviceRegistry
     let backend: any ModelBackend
     let events: any GatewayEventSink
+    let sessionEvents: SessionEvents
     let runtimeStatus: @Sendable () -> RuntimeStatus
+    /// The gateway's recent log lines (`logs.tail`).
+    public let logLines: RecentLogLines
+    /// The configured model providers and their credentials (`models.authStatus`).
+    let providerAuth: @Sendable () async -> [ModelAuthProvider]
     let logger: Logger
     let startedAt = ContinuousClock.now
 
@@ -37,8 +42,12 @@ public struct Gateway: GatewayMethods {
 
     public init(
         settings: GatewaySettings, store: any SessionStore, backend: any ModelBackend, events: any GatewayEventSink,
-        runtimeStatus: @escaping @Sendable () -> RuntimeStatus, logger: Logger = Logger(label: "kubeclaw.gateway")
+        runtimeStatus: @escaping @Sendable () -> RuntimeStatus, logLines: RecentLogLines = .process,
+        providerAuth: @escaping @Sendable () async -> [ModelAuthProvider] = { Gateway.ollamaAuth() },
+        logger: Logger = Logger(label: "kubeclaw.gateway")
     ) {
+        self.logLines = logLines
+        self.providerAuth = providerAuth
         self.settings = settings
         self.store = store
         self.backend = backend
@@ -50,6 +59,7 @@ public struct Gateway: GatewayMethods {
             await BackendStatus.probe(backend, model: model)
         }
         self.chat = ChatRuns(settings: settings, store: store, backend: backend, events: events, logger: logger)
+        self.sessionEvents = SessionEvents(settings: settings, store: store, events: events, logger: logger)
         self.devices = DeviceRegistry(store: store)
     }
 
@@ -114,13 +124,30 @@ public struct Gateway: GatewayMethods {
 
     // MARK: Helpers shared by the method files
 
-    /// The canonical key of what a client sent, or INVALID_REQUEST.
-    func canonicalKey(_ raw: String) throws -> SessionKey {
+    /// The canonical key of what a client sent, or INVALID_REQUEST. With `agentId` (sent by
+    /// today's clients next to the key), that agent must be the configured one and the key must
+    /// belong to it.
+    func canonicalKey(_ raw: String, agentId: String? = nil) throws -> SessionKey {
+        let key: SessionKey
         do {
-            return try SessionKey(parsing: raw, defaultAgentId: settings.agent.id)
+            key = try SessionKey(parsing: raw, defaultAgentId: settings.agent.id)
         } catch {
             throw GatewayError.invalidRequest(error.message)
         }
+        if let agentId {
+            let agent = try configuredAgent(agentId)
+            guard key.agentId == agent else { throw GatewayError.invalidRequest("session key agent does not match agentId") }
+        }
+        return key
+    }
+
+    /// The configured agent's id when `agentId` names it, else INVALID_REQUEST `unknown agent`.
+    @discardableResult
+    func configuredAgent(_ agentId: String) throws -> String {
+        guard SessionKey.normalizedAgentId(agentId) == settings.agent.id else {
+            throw GatewayError.invalidRequest("unknown agent: \(agentId)", details: ["agentId": .string(agentId)])
+        }
+        return settings.agent.id
     }
 
     /// Runs a store call, turning store failures into UNAVAILABLE with a safe message.

@@ -21,6 +21,11 @@ public protocol SessionStore: DeviceStore {
     func appendMessage(_ message: StoredMessage) async throws -> StoredMessage
     /// The newest `limit` messages of the session, oldest first.
     func messages(sessionKey: String, limit: Int) async throws -> [StoredMessage]
+    /// How many messages the session's transcript holds.
+    func messageCount(sessionKey: String) async throws -> Int
+    /// In one transaction: replaces the session (by key, as ``saveSession(_:)``, label rules
+    /// included) and deletes every message of its transcript (`sessions.reset`).
+    func resetSession(_ record: SessionRecord) async throws
     /// The session's earliest message with this role, or nil.
     func firstMessage(sessionKey: String, role: String) async throws -> StoredMessage?
     /// The session's latest message, or nil.

@@ -256,8 +256,11 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
             if refusal != .connectAgain {
                 environment.metrics.request(request.method, outcome: error.code.rawValue, duration: .zero)
             }
-            reject(request.id, error, close: code)
-            if code != nil { logger.notice("closing after repeated unauthorized calls") }
+            send(Dispatcher<Methods>.errorResponse(id: request.id, error))
+            if let code {
+                logger.notice("closing after repeated unauthorized calls")
+                close(code, reason: "repeated unauthorized calls")
+            }
         case .run:
             guard let context = state.withLock({ $0.context }) else { return }
             await inFlight.acquire()

@@ -184,10 +184,11 @@ struct SpecTranslator {
     }
 
     /// UpperCamelCase of a property name, made unique among siblings and distinct from every
-    /// top-level type (a nested type would otherwise shadow it inside its parent).
+    /// top-level type (a nested type would otherwise shadow it inside its parent) and from the
+    /// member names Swift reserves on every type (`Type`, `Protocol`, `Self`).
     private func nestedName(_ propertyName: String, taken: [IRTypeDeclaration]) -> String {
         var base = Self.upperCamelCase(propertyName)
-        if typeNames.values.contains(base) { base += "Value" }
+        if typeNames.values.contains(base) || Self.reservedMemberTypeNames.contains(base) { base += "Value" }
         var candidate = base
         var counter = 2
         while taken.contains(where: { $0.name == candidate }) {
@@ -196,6 +197,9 @@ struct SpecTranslator {
         }
         return candidate
     }
+
+    /// Names a nested type may not take: `Foo.Type` and `Foo.Protocol` already mean the metatype.
+    static let reservedMemberTypeNames: Set<String> = ["Type", "Protocol", "Self"]
 
     static func upperCamelCase(_ name: String) -> String {
         let words = name.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
