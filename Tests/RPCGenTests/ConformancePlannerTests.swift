@@ -35,6 +35,7 @@ import Testing
         ])
         #expect(plan.cases.map(\.id).filter { $0.hasPrefix("stream/") } == [
             "stream/chat-ordering", "stream/abort-during-stream", "stream/history-contains-exchange",
+            "stream/order/abort-before-response", "stream/order/end-before-final",
         ])
         #expect(plan.cases.filter { $0.id.hasPrefix("event/") }.count == plan.events.count)
         // The handshake first, then the method that starts runs, so later examples find a conversation.
@@ -116,6 +117,8 @@ import Testing
         var ir = try GeneratorPipeline.intermediate(specAt: TestPaths.spec, displayName: "openclaw-rpc.json")
         ir.methods.removeAll { $0.name == "chat.abort" }
         let plan = ConformancePlanner.plan(ir)
-        #expect(plan.cases.map(\.id).filter { $0.hasPrefix("stream/") } == ["stream/chat-ordering", "stream/history-contains-exchange"])
+        #expect(plan.cases.map(\.id).filter { $0.hasPrefix("stream/") } == [
+            "stream/chat-ordering", "stream/history-contains-exchange", "stream/order/end-before-final",
+        ])
     }
 }

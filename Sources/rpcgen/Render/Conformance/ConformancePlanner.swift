@@ -253,6 +253,8 @@ struct ConformancePlanner {
                     "`\(name)`" + (match.isEmpty ? "" : " (" + match.map { "\($0.pointer)=\($0.value)" }.joined(separator: ", ") + ")")
                 }
             }.joined(separator: " → ")
+            // A version in which a step's method or event does not exist cannot check the rule.
+            guard !versions.isEmpty else { return nil }
             return ConformancePlan.Case(
                 id: "stream/order/\(rule.name)", group: "stream", summary: "\(rule.summary): \(description), by \(rule.correlate)",
                 kind: .eventOrder(.init(name: rule.name, correlate: rule.correlate, steps: steps), run),
