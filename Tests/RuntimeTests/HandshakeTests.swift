@@ -29,7 +29,7 @@ import Testing
             #expect(hello.type == "hello-ok")
             #expect(hello.protocol == 3)
             #expect(hello.features.methods.sorted() == ProtocolInfo.methods.sorted())
-            #expect(hello.features.methods.count == 13)
+            #expect(hello.features.methods.count == 27)
             #expect(Set(hello.features.events).isSuperset(of: ["connect.challenge", "chat", "agent", "tick", "health", "shutdown"]))
             #expect(hello.policy == .init(maxBufferedBytes: 1_048_576, maxPayload: 65536, tickIntervalMs: 30000))
             #expect(hello.snapshot.sessionDefaults == .init(defaultAgentId: "main", mainKey: "main", mainSessionKey: "agent:main:main", scope: "per-sender"))
