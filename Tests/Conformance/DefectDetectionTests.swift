@@ -24,7 +24,9 @@ extension GatewayConformanceTests {
             message: "hello-ok result (HelloOk) at /policy/maxPayload: must be integer"),
         Expectation(defect: .noChallenge, failing: ["protocol/challenge-first"], message: "no connect.challenge"),
         Expectation(defect: .seqGoesBackwards, failing: ["protocol/seq-increasing"], message: " after "),
-        Expectation(defect: .noFinalEvent, failing: ["stream/chat-ordering"], message: "no final event"),
+        Expectation(
+            defect: .noFinalEvent, failing: ["stream/chat-ordering", "stream/order/end-before-final"],
+            message: "final"),
     ]
 
     @Test("an injected defect fails exactly the right cases, naming the defect", arguments: expectations)
