@@ -29,9 +29,10 @@ extension CaseDriver {
     /// their payload cases judged. A refusal is not this case's failure (the method's own cases
     /// judge it).
     func subscribeToEverything(on connection: ObservedConnection) async {
-        for event in EventName.allCases where event.isAvailable(in: configuration.protocolVersion) {
+        guard let version = ProtocolVersion(rawValue: configuration.protocolVersion) else { return }
+        for event in EventName.allCases where event.isAvailable(in: version) {
             guard let subscription = event.subscription, let method = MethodName(rawValue: subscription.subscribe),
-                  method.isAvailable(in: configuration.protocolVersion), let example = method.examples.first else { continue }
+                  method.isAvailable(in: version), let example = method.examples.first else { continue }
             _ = try? await call(connection, method.rawValue, params: example.params)
         }
     }
