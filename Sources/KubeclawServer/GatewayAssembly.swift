@@ -28,6 +28,9 @@ public struct GatewayAssembly: Sendable {
         /// The level of every logger the assembly creates (`kubeclaw serve` bootstraps the
         /// logging system with its `--log-level` instead; tests pass `.warning`).
         public var logLevel: Logger.Level = .info
+        /// Where the gateway keeps its recent log lines (`logs.tail`); `kubeclaw serve` uses the
+        /// process-wide one.
+        public var logLines: RecentLogLines = .process
 
         public init(
             runtime: RuntimeConfiguration = RuntimeConfiguration(), dataDirectory: String, ollamaURL: String,
@@ -76,7 +79,10 @@ public struct GatewayAssembly: Sendable {
             try? await store.close()
             throw error
         }
-        let eventBus = EventBus(logger: configuration.logger("kubeclaw.events"))
+        // Every logger of the gateway also keeps its lines for `logs.tail`.
+        let logLines = configuration.logLines
+        let log = { (label: String) in RecentLogHandler.teeing(configuration.logger(label), into: logLines) }
+        let eventBus = EventBus(logger: log("kubeclaw.events"))
         let status = StatusBox()
         var runtime = configuration.runtime
         runtime.serviceVersion = configuration.serviceVersion
@@ -90,7 +96,7 @@ public struct GatewayAssembly: Sendable {
         let metrics = GatewayMetrics()
         let gateway = Gateway(
             settings: settings, store: store, providers: providers, events: eventBus, runtimeStatus: { status.current() },
-            runObserver: metrics, logger: configuration.logger("kubeclaw.gateway"))
+            runObserver: metrics, logLines: logLines, logger: log("kubeclaw.gateway"))
         await gateway.chat.recoverInterruptedRuns()
 
         let chain = configuration.agent.modelChain
@@ -111,7 +117,7 @@ public struct GatewayAssembly: Sendable {
         }
         let server = GatewayServer(
             configuration: runtime, methods: gateway, makeContext: CallerContext.init(connection:), eventBus: eventBus,
-            probes: probes, controlUI: controlUI, metrics: metrics, logger: configuration.logger("kubeclaw.runtime"))
+            deviceTokens: gateway.devices, probes: probes, controlUI: controlUI, metrics: metrics, logger: log("kubeclaw.runtime"))
         status.bind(server: server)
         self.store = store
         self.providers = providers

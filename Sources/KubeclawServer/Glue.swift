@@ -1,4 +1,5 @@
 import GatewayImpl
+import GeneratedProtocol
 import Runtime
 
 /// The transport broadcasts what the gateway publishes.
@@ -11,13 +12,35 @@ extension GatewayMetrics: ChatRunObserver {
     }
 }
 
+/// The transport checks device tokens against the gateway's device registry.
+extension DeviceRegistry: DeviceTokenVerifier {
+    public var tokenPrefix: String { Self.issuedTokenPrefix }
+
+    public func check(token: String, deviceId: String, role: String, scopes: [String]) async -> DeviceTokenCheck {
+        switch await verify(token: token, deviceId: deviceId, role: role, scopes: scopes) {
+        case .valid: .valid
+        case .mismatch: .mismatch
+        case .scopeMismatch: .scopeMismatch
+        case .unavailable: .unavailable
+        }
+    }
+}
+
 extension CallerContext {
     /// The methods' view of a connection.
     init(connection info: ConnectionInfo) {
+        let device = info.device.map { device in
+            DeviceRecord(
+                id: device.id, publicKey: device.publicKey, platform: device.platform, deviceFamily: device.deviceFamily,
+                clientId: info.client?.id.rawValue ?? "", clientMode: info.client?.mode.rawValue ?? "",
+                displayName: info.client?.displayName, createdAt: Int64(info.connectedAtMs), lastSeenAt: Int64(info.connectedAtMs))
+        }
         self.init(
-            connId: info.connId, role: info.role, scopes: info.scopes, clientId: info.client?.id.rawValue,
+            connId: info.connId, role: info.role, scopes: Set(info.scopes), clientId: info.client?.id.rawValue,
             clientMode: info.client?.mode.rawValue, clientVersion: info.client?.version, deviceId: info.deviceId,
             remoteAddress: info.remoteAddress, authMode: info.authMode.rawValue, maxPayload: info.policy.maxPayload,
-            maxBufferedBytes: info.policy.maxBufferedBytes, tickIntervalMs: info.policy.tickIntervalMs)
+            maxBufferedBytes: info.policy.maxBufferedBytes, tickIntervalMs: info.policy.tickIntervalMs,
+            protocolVersion: info.protocolVersion, authMethod: info.authMethod.rawValue, device: device,
+            subscriptions: info.subscriptions, presence: info.presence)
     }
 }

@@ -8,7 +8,8 @@ final class StatusBox: Sendable {
     private let read = Mutex<(@Sendable () -> Gateway.RuntimeStatus)?>(nil)
 
     func bind<Methods: GatewayMethods>(server: GatewayServer<Methods>) {
-        read.withLock { $0 = { Gateway.RuntimeStatus(connections: server.eventBus.subscriberCount, uptimeMs: server.state.uptimeMs) } }
+        read.withLock { $0 = { Gateway.RuntimeStatus(
+                connections: server.eventBus.subscriberCount, uptimeMs: server.state.uptimeMs, presence: server.eventBus.presence()) } }
     }
 
     func current() -> Gateway.RuntimeStatus {

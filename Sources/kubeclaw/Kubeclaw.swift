@@ -7,6 +7,6 @@ struct Kubeclaw: AsyncParsableCommand {
         commandName: "kubeclaw",
         abstract: "An OpenClaw-compatible gateway in front of Ollama.",
         version: BuildInfo.version,
-        subcommands: [ServeCommand.self, ConformanceCommand.self],
+        subcommands: [ServeCommand.self, ConformanceCommand.self, DevicesCommand.self],
         defaultSubcommand: nil)
 }

@@ -118,6 +118,62 @@ struct ExampleGateway: GatewayMethods {
         try answer(.sessionsPatch, params, context)
     }
 
+    func agentWait(_ params: AgentWaitParams, context: Caller) async throws -> AgentWaitResult {
+        try answer(.agentWait, params, context)
+    }
+
+    func channelsStatus(_ params: ChannelsStatusParams, context: Caller) async throws -> ChannelsStatusResult {
+        try answer(.channelsStatus, params, context)
+    }
+
+    func chatInject(_ params: ChatInjectParams, context: Caller) async throws -> ChatInjectResult {
+        try answer(.chatInject, params, context)
+    }
+
+    func commandsList(_ params: CommandsListParams, context: Caller) async throws -> CommandsListResult {
+        try answer(.commandsList, params, context)
+    }
+
+    func logsTail(_ params: LogsTailParams, context: Caller) async throws -> LogsTailResult {
+        try answer(.logsTail, params, context)
+    }
+
+    func modelsAuthStatus(_ params: ModelsAuthStatusParams, context: Caller) async throws -> ModelsAuthStatusResult {
+        try answer(.modelsAuthStatus, params, context)
+    }
+
+    func sessionsCreate(_ params: SessionsCreateParams, context: Caller) async throws -> SessionsCreateResult {
+        try answer(.sessionsCreate, params, context)
+    }
+
+    func sessionsMessagesSubscribe(_ params: SessionsMessagesSubscribeParams, context: Caller) async throws -> SessionsMessagesSubscribeResult {
+        try answer(.sessionsMessagesSubscribe, params, context)
+    }
+
+    func sessionsMessagesUnsubscribe(_ params: SessionsMessagesSubscribeParams, context: Caller) async throws -> SessionsMessagesSubscribeResult {
+        try answer(.sessionsMessagesUnsubscribe, params, context)
+    }
+
+    func sessionsPreview(_ params: SessionsPreviewParams, context: Caller) async throws -> SessionsPreviewResult {
+        try answer(.sessionsPreview, params, context)
+    }
+
+    func sessionsReset(_ params: SessionsResetParams, context: Caller) async throws -> SessionsResetResult {
+        try answer(.sessionsReset, params, context)
+    }
+
+    func sessionsSubscribe(_ params: SessionsListParams, context: Caller) async throws -> SessionsSubscribeResult {
+        try answer(.sessionsSubscribe, params, context)
+    }
+
+    func sessionsUnsubscribe(_ params: SessionsUnsubscribeParams, context: Caller) async throws -> SessionsSubscribeResult {
+        try answer(.sessionsUnsubscribe, params, context)
+    }
+
+    func systemPresence(_ params: SystemPresenceParams, context: Caller) async throws -> SystemPresenceResult {
+        try answer(.systemPresence, params, context)
+    }
+
     func status(_ params: StatusParams, context: Caller) async throws -> StatusSummary {
         try answer(.status, params, context)
     }
@@ -310,8 +366,8 @@ struct DispatcherTests {
                   params: ["sessionKey": "agent:main:main", "message": "hi"],
                   path: "/", error: "must have required property 'idempotencyKey'"),
         BadParams(name: "unknown field", method: .chatHistory,
-                  params: ["sessionKey": "agent:main:main", "maxChars": 4000],
-                  path: "/", error: "must NOT have additional properties ('maxChars')"),
+                  params: ["sessionKey": "agent:main:main", "cursor": "abc"],
+                  path: "/", error: "must NOT have additional properties ('cursor')"),
         BadParams(name: "params not an object", method: .agentsList, params: "all",
                   path: "/", error: "must be object"),
     ]

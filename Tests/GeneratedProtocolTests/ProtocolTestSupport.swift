@@ -67,6 +67,20 @@ extension MethodName {
         case .status: Codec<StatusParams, StatusSummary>()
         case .configGet: Codec<ConfigGetParams, ConfigGetResult>()
         case .modelsList: Codec<ModelsListParams, ModelsListResult>()
+        case .agentWait: Codec<AgentWaitParams, AgentWaitResult>()
+        case .channelsStatus: Codec<ChannelsStatusParams, ChannelsStatusResult>()
+        case .chatInject: Codec<ChatInjectParams, ChatInjectResult>()
+        case .commandsList: Codec<CommandsListParams, CommandsListResult>()
+        case .logsTail: Codec<LogsTailParams, LogsTailResult>()
+        case .modelsAuthStatus: Codec<ModelsAuthStatusParams, ModelsAuthStatusResult>()
+        case .sessionsCreate: Codec<SessionsCreateParams, SessionsCreateResult>()
+        case .sessionsMessagesSubscribe: Codec<SessionsMessagesSubscribeParams, SessionsMessagesSubscribeResult>()
+        case .sessionsMessagesUnsubscribe: Codec<SessionsMessagesSubscribeParams, SessionsMessagesSubscribeResult>()
+        case .sessionsPreview: Codec<SessionsPreviewParams, SessionsPreviewResult>()
+        case .sessionsReset: Codec<SessionsResetParams, SessionsResetResult>()
+        case .sessionsSubscribe: Codec<SessionsListParams, SessionsSubscribeResult>()
+        case .sessionsUnsubscribe: Codec<SessionsUnsubscribeParams, SessionsSubscribeResult>()
+        case .systemPresence: Codec<SystemPresenceParams, SystemPresenceResult>()
         }
     }
 }
@@ -81,6 +95,8 @@ extension EventName {
         case .connectChallenge: String(describing: ConnectChallenge.self)
         case .health: String(describing: HealthSummary.self)
         case .presence: String(describing: PresenceEvent.self)
+        case .sessionMessage: String(describing: SessionMessageEvent.self)
+        case .sessionsChanged: String(describing: SessionsChangedEvent.self)
         case .shutdown: String(describing: ShutdownEvent.self)
         case .tick: String(describing: TickEvent.self)
         }
@@ -94,6 +110,8 @@ extension EventName {
         case .connectChallenge: .connectChallenge(try payload.decode(as: ConnectChallenge.self))
         case .health: .health(try payload.decode(as: HealthSummary.self))
         case .presence: .presence(try payload.decode(as: PresenceEvent.self))
+        case .sessionMessage: .sessionMessage(try payload.decode(as: SessionMessageEvent.self))
+        case .sessionsChanged: .sessionsChanged(try payload.decode(as: SessionsChangedEvent.self))
         case .shutdown: .shutdown(try payload.decode(as: ShutdownEvent.self))
         case .tick: .tick(try payload.decode(as: TickEvent.self))
         }

@@ -8,31 +8,38 @@ import Testing
 struct SpecExampleTests {
     // MARK: The catalog
 
-    @Test("ProtocolInfo.methods is exactly the 13 methods Kubeclaw serves")
+    @Test("ProtocolInfo.methods is exactly the 27 methods Kubeclaw serves")
     func methods() {
         let expected: Set<String> = [
             "connect", "chat.send", "chat.history", "chat.abort", "agents.list", "agent.identity.get",
             "sessions.list", "sessions.patch", "sessions.delete", "health", "status", "config.get", "models.list",
+            // What today's clients call on load (issue 9).
+            "sessions.subscribe", "sessions.unsubscribe", "sessions.messages.subscribe", "sessions.messages.unsubscribe",
+            "sessions.create", "sessions.reset", "sessions.preview", "agent.wait", "chat.inject", "commands.list",
+            "system-presence", "logs.tail", "models.authStatus", "channels.status",
         ]
-        #expect(ProtocolInfo.methods.count == 13)
+        #expect(ProtocolInfo.methods.count == 27)
         #expect(Set(ProtocolInfo.methods) == expected)
         #expect(Set(MethodName.allCases.map(\.rawValue)) == expected)
     }
 
     @Test("ProtocolInfo.events contains the events clients rely on")
     func events() {
-        let required: Set<String> = ["connect.challenge", "chat", "agent", "tick", "health", "shutdown"]
+        let required: Set<String> = [
+            "connect.challenge", "chat", "agent", "tick", "health", "shutdown", "sessions.changed", "session.message",
+        ]
         #expect(required.isSubset(of: Set(ProtocolInfo.events)), "missing: \(required.subtracting(ProtocolInfo.events))")
         #expect(Set(ProtocolInfo.events).count == ProtocolInfo.events.count, "no event is listed twice")
     }
 
-    @Test("the hello-ok examples advertise exactly ProtocolInfo's methods and events")
+    @Test("the hello-ok examples advertise exactly the methods and events of their protocol version")
     func helloOkFeatures() throws {
         for example in MethodName.connect.examples {
             let hello = try parseJSON(example.result).decode(as: HelloOk.self)
-            #expect(Set(hello.features.methods) == Set(ProtocolInfo.methods), "example \(example.name ?? "?")")
-            #expect(Set(hello.features.events) == Set(ProtocolInfo.events), "example \(example.name ?? "?")")
-            #expect(hello.protocol == ProtocolInfo.version)
+            let version = try #require(ProtocolVersion(rawValue: hello.protocol), "example \(example.name ?? "?")")
+            #expect(example.protocols == [version], "a connect example negotiates the one version it applies to")
+            #expect(Set(hello.features.methods) == Set(ProtocolInfo.methods(for: version)), "example \(example.name ?? "?")")
+            #expect(Set(hello.features.events) == Set(ProtocolInfo.events(for: version)), "example \(example.name ?? "?")")
             #expect(hello.policy.maxPayload == ProtocolLimits.maxPayload)
             #expect(hello.policy.maxBufferedBytes == ProtocolLimits.maxBufferedBytes)
             #expect(hello.policy.tickIntervalMs == ProtocolLimits.tickIntervalMs)
@@ -48,7 +55,9 @@ struct SpecExampleTests {
     @Test("the test's type table agrees with the spec's schema names", arguments: MethodName.allCases)
     func typeTable(_ method: MethodName) {
         #expect(method.codec.paramsTypeName == method.schemas.params)
-        #expect(method.codec.resultTypeName == method.schemas.result)
+        // A definition that is an array is a typealias, whose Swift name is the array's.
+        let aliases = ["SystemPresenceResult": String(describing: SystemPresenceResult.self)]
+        #expect(method.codec.resultTypeName == aliases[method.schemas.result] ?? method.schemas.result)
         #expect(SchemaTable.definition(named: method.schemas.params) != nil)
         #expect(SchemaTable.definition(named: method.schemas.result) != nil)
     }
@@ -79,8 +88,10 @@ struct SpecExampleTests {
         for example in method.examples {
             let label = "\(method.rawValue) example \(example.name ?? "?")"
             let result = try parseJSON(example.result)
-            let violation = SchemaValidator.spec.firstViolation(of: result, against: .ref(method.schemas.result))
-            #expect(violation == nil, "\(label): \(String(describing: violation))")
+            for version in example.protocols {
+                let violation = SchemaValidator.spec.firstViolation(of: result, against: .ref(method.schemas.result), protocol: version.rawValue)
+                #expect(violation == nil, "\(label) in protocol \(version): \(String(describing: violation))")
+            }
 
             let expected = result
             let encoded = try method.codec.roundTripResult(result)
@@ -122,8 +133,10 @@ struct SpecExampleTests {
         for (index, text) in event.examples.enumerated() {
             let label = "\(event.rawValue) example \(index)"
             let payload = try parseJSON(text)
-            let violation = SchemaValidator.spec.firstViolation(of: payload, against: .ref(event.payloadSchema))
-            #expect(violation == nil, "\(label): \(String(describing: violation))")
+            for version in event.protocols {
+                let violation = SchemaValidator.spec.firstViolation(of: payload, against: .ref(event.payloadSchema), protocol: version.rawValue)
+                #expect(violation == nil, "\(label) in protocol \(version): \(String(describing: violation))")
+            }
 
             let expected = payload
             let typed = try event.event(decoding: payload)

@@ -114,6 +114,79 @@ import Testing
         }, expected: [
             "spec.json: error: frame definition 'RequestFrame' lacks property 'method' at /definitions/RequestFrame/properties (the dispatcher needs type, id, method, params)"
         ]),
+        Case(name: "the old single protocol key", mutate: { spec in
+            spec["protocols"] = nil
+            spec["protocol"] = 3
+        }, expected: [
+            "spec.json: error: 'protocol' was replaced by 'protocols' at /protocol (write \"protocols\": {\"3\": {\"summary\": \"…\"}}, one entry per version the spec describes)"
+        ]),
+        Case(name: "x-protocol naming a version the spec does not describe", mutate: { spec in
+            spec[path: ["definitions", "Note", "properties", "revision", "x-protocol"]] = ["from": 5]
+        }, expected: [
+            "spec.json: error: protocol 5 is not one of the spec's protocols (3, 4) at /definitions/Note/properties/revision/x-protocol/from"
+        ]),
+        Case(name: "x-protocol requirement on a property that is always required", mutate: { spec in
+            spec[path: ["definitions", "Note", "properties", "key", "x-protocol"]] = ["requiredFrom": 4]
+        }, expected: [
+            "spec.json: error: 'key' is already required in every protocol; drop it from 'required' to require it in some at /definitions/Note/properties/key/x-protocol"
+        ]),
+        Case(name: "x-protocol when naming no sibling", mutate: { spec in
+            spec[path: ["definitions", "Note", "properties", "summary", "x-protocol"]] = ["requiredFrom": 4, "when": ["stat": "final"]]
+        }, expected: [
+            "spec.json: error: 'when' names 'stat', which is not a sibling property at /definitions/Note/properties/summary/x-protocol/when/stat (did you mean state?)"
+        ]),
+        Case(name: "x-protocol when with a value the sibling never takes", mutate: { spec in
+            spec[path: ["definitions", "Note", "properties", "summary", "x-protocol"]] = ["requiredFrom": 4, "when": ["state": "done"]]
+        }, expected: [
+            "spec.json: error: 'state' can never be \"done\": must be equal to one of the allowed values: draft, final at /definitions/Note/properties/summary/x-protocol/when/state"
+        ]),
+        Case(name: "x-protocol on an array's items", mutate: { spec in
+            spec[path: ["definitions", "Tags", "items", "x-protocol"]] = ["from": 4]
+        }, expected: [
+            "spec.json: error: 'x-protocol' applies to object properties (and to methods and events) at /definitions/Tags/items/x-protocol"
+        ]),
+        Case(name: "x-protocol with an unknown key", mutate: { spec in
+            spec[path: ["definitions", "Note", "properties", "revision", "x-protocol"]] = ["form": 4]
+        }, expected: [
+            "spec.json: error: unknown key 'form' at /definitions/Note/properties/revision/x-protocol/form (did you mean from?)",
+            "spec.json: error: 'x-protocol' must name at least one of: from, until, requiredFrom, requiredUntil at /definitions/Note/properties/revision/x-protocol",
+        ]),
+        Case(name: "an example of a version where its method does not exist", mutate: { spec in
+            spec[path: ["methods", "notes.watch", "examples"]] = [["params": ["key": "n1"], "result": ["watching": true], "protocols": [3]]]
+        }, expected: [
+            "spec.json: error: the example applies to protocol 3, where its method does not exist at /methods/notes.watch/examples/0/protocols (the method exists in protocols 4)"
+        ]),
+        Case(name: "an example that breaks one version's rules", mutate: { spec in
+            spec[path: ["events", "note", "examples"]] = [["key": "n1", "text": "hi", "updatedAt": NSNull(), "state": "final"]]
+        }, expected: [
+            "spec.json: error: example payload does not match Note in protocol 4: / must have required property 'summary' in protocol 4 at /events/note/examples/0"
+        ]),
+        Case(name: "error detail with an unknown error code", mutate: { spec in
+            spec[path: ["errorDetails", "NOTE_LOCKED", "error"]] = "UNAVAILBLE"
+        }, expected: [
+            "spec.json: error: unknown error code 'UNAVAILBLE' at /errorDetails/NOTE_LOCKED/error (did you mean UNAVAILABLE?)"
+        ]),
+        Case(name: "subscription key that is no payload property", mutate: { spec in
+            spec[path: ["events", "note.changed", "subscription", "key"]] = "noteKey"
+        }, expected: [
+            "spec.json: error: subscription key 'noteKey' is not a property of Note at /events/note.changed/subscription/key"
+        ]),
+        Case(name: "event-order step matching a member the payload lacks", mutate: { spec in
+            spec["eventOrder"] = [[
+                "name": "put-then-note", "summary": "s", "correlate": "key",
+                "steps": [["response": "notes.put"], ["event": "note", "match": ["/txt": "hello"]]],
+            ]]
+        }, expected: [
+            "spec.json: error: '/txt': Note has no member 'txt' at /eventOrder/0/steps/1/match/~1txt (did you mean text?)"
+        ]),
+        Case(name: "event-order step with a value the member never takes", mutate: { spec in
+            spec["eventOrder"] = [[
+                "name": "put-then-note", "summary": "s", "correlate": "key",
+                "steps": [["response": "notes.put"], ["event": "note", "match": ["/state": "gone"]]],
+            ]]
+        }, expected: [
+            "spec.json: error: '/state' can never be \"gone\": must be equal to one of the allowed values: draft, final at /eventOrder/0/steps/1/match/~1state"
+        ]),
         Case(name: "response error not the error frame", mutate: { spec in
             spec[path: ["definitions", "ResponseFrame", "properties", "error"]] = ["type": "object"]
         }, expected: [

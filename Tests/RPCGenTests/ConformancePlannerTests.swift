@@ -28,12 +28,14 @@ import Testing
         let protocolIds = plan.cases.map(\.id).filter { $0.hasPrefix("protocol/") }
         #expect(protocolIds == [
             "protocol/challenge-first", "protocol/request-before-connect", "protocol/missing-token", "protocol/wrong-token",
-            "protocol/protocol-range-above", "protocol/protocol-range-below", "protocol/unknown-method", "protocol/missing-id",
+            "protocol/protocol-range-above", "protocol/protocol-range-below", "protocol/negotiate-3", "protocol/negotiate-4",
+            "protocol/negotiate-newest", "protocol/unknown-method", "protocol/missing-id",
             "protocol/non-json-text", "protocol/binary-frame", "protocol/oversize-payload", "protocol/response-id-echo",
             "protocol/seq-increasing",
         ])
         #expect(plan.cases.map(\.id).filter { $0.hasPrefix("stream/") } == [
             "stream/chat-ordering", "stream/abort-during-stream", "stream/history-contains-exchange",
+            "stream/order/abort-before-response", "stream/order/end-before-final",
         ])
         #expect(plan.cases.filter { $0.id.hasPrefix("event/") }.count == plan.events.count)
         // The handshake first, then the method that starts runs, so later examples find a conversation.
@@ -50,13 +52,32 @@ import Testing
         func kind(_ id: String) -> ConformancePlan.Kind? { plan.cases.first { $0.id == id }?.kind }
         #expect(kind("protocol/oversize-payload") == .oversizeMessage(maxPayload: 65536, closeCode: 1009))
         #expect(kind("protocol/protocol-range-above") == .protocolMismatch(
-            minProtocol: 4, maxProtocol: 4, .init(code: "INVALID_REQUEST", closeCode: 1002)))
+            minProtocol: 5, maxProtocol: 5, .init(code: "INVALID_REQUEST", closeCode: 1002, detailsCode: "PROTOCOL_MISMATCH")))
+        #expect(kind("protocol/protocol-range-below") == .protocolMismatch(
+            minProtocol: 1, maxProtocol: 2, .init(code: "INVALID_REQUEST", closeCode: 1002, detailsCode: "PROTOCOL_MISMATCH")))
+        #expect(kind("protocol/negotiate-newest") == .negotiation(minProtocol: 3, maxProtocol: 5, expected: 4, resultSchema: "HelloOk"))
         #expect(kind("protocol/wrong-token") == .rejectedCredentials(.wrong, .init(code: "INVALID_REQUEST", closeCode: 1008)))
         guard case .connectRejected(_, let rejection)? = kind("method/connect/invalid/0") else {
             Issue.record("connect's invalid examples are handshake rejections")
             return
         }
         #expect(rejection == .init(code: "INVALID_REQUEST", closeCode: 1008))
+    }
+
+    @Test("each case carries the protocol versions it applies to")
+    func protocolsOfCases() throws {
+        let plan = try Self.realPlan()
+        func protocols(_ id: String) -> [Int]? { plan.cases.first { $0.id == id }?.protocols }
+        #expect(plan.protocols == [3, 4])
+        #expect(protocols("protocol/challenge-first") == [3, 4])
+        #expect(protocols("protocol/negotiate-3") == [3])
+        #expect(protocols("protocol/negotiate-4") == [4])
+        #expect(protocols("protocol/negotiate-newest") == [4])
+        #expect(protocols("stream/chat-ordering") == [3, 4])
+        #expect(protocols("method/chat.history/valid/0") == [3, 4])
+        let connects = plan.cases.filter { $0.id.hasPrefix("method/connect/valid/") }.map(\.protocols)
+        #expect(connects.contains([3]) && connects.contains([4]), "connect examples of both versions: \(connects)")
+        #expect(plan.cases.allSatisfy { !$0.protocols.isEmpty && Set($0.protocols).isSubset(of: [3, 4]) })
     }
 
     @Test("flags: chat.send examples and stream cases need a model, credential cases need the token, writes mutate")
@@ -96,6 +117,8 @@ import Testing
         var ir = try GeneratorPipeline.intermediate(specAt: TestPaths.spec, displayName: "openclaw-rpc.json")
         ir.methods.removeAll { $0.name == "chat.abort" }
         let plan = ConformancePlanner.plan(ir)
-        #expect(plan.cases.map(\.id).filter { $0.hasPrefix("stream/") } == ["stream/chat-ordering", "stream/history-contains-exchange"])
+        #expect(plan.cases.map(\.id).filter { $0.hasPrefix("stream/") } == [
+            "stream/chat-ordering", "stream/history-contains-exchange", "stream/order/end-before-final",
+        ])
     }
 }

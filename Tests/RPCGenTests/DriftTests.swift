@@ -91,20 +91,28 @@ struct DriftTests {
         #expect(definitions["ConnectParams"]?.objectValue != nil, "the vendored schema does not define ConnectParams")
     }
 
-    @Test("the 13 methods' upstream mapping is complete")
+    @Test("the 27 methods' upstream mapping is complete")
     func upstreamMappingOfTheMethodsIsComplete() throws {
         let fixture = try DriftFixture.load()
         let methods = Dictionary(fixture.spec.methods.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let withUpstreamParams = [
             "connect", "chat.send", "chat.history", "chat.abort", "agents.list", "agent.identity.get",
             "sessions.list", "sessions.patch", "sessions.delete", "config.get", "models.list",
+            "sessions.reset", "sessions.preview", "agent.wait", "chat.inject", "logs.tail", "channels.status",
+            // `sessions.subscribe` takes `sessions.list`'s params.
+            "sessions.subscribe",
         ]
-        let withoutUpstreamParams = ["health", "status"]
+        // Not in the 2026.2.18 schema: newer (x-since), or published without a params schema.
+        let withoutUpstreamParams = [
+            "health", "status", "sessions.unsubscribe", "sessions.messages.subscribe", "sessions.messages.unsubscribe",
+            "sessions.create", "commands.list", "system-presence", "models.authStatus",
+        ]
         let upstreamResults = [
             "connect": "HelloOk", "agents.list": "AgentsListResult",
             "agent.identity.get": "AgentIdentityResult", "models.list": "ModelsListResult",
+            "logs.tail": "LogsTailResult", "channels.status": "ChannelsStatusResult",
         ]
-        #expect(Set(methods.keys) == Set(withUpstreamParams + withoutUpstreamParams), "the spec should serve exactly these 13 methods")
+        #expect(Set(methods.keys) == Set(withUpstreamParams + withoutUpstreamParams), "the spec should serve exactly these 27 methods")
 
         for name in withUpstreamParams {
             let method = try #require(methods[name], "method \(name) is missing from the spec")
@@ -187,9 +195,11 @@ private struct DriftFixture {
             upstream: upstream, pairs: pairs)
     }
 
-    /// Compares every pair whose upstream definition exists (each distinct pair once).
+    /// Compares every pair whose upstream definition exists (each distinct pair once), reading
+    /// our spec as the protocol version the upstream schema describes.
     func compareAll() -> DriftComparer {
-        var comparer = DriftComparer(ours: ours, upstream: upstream)
+        let version = spec.info.upstreamProtocol ?? spec.protocols.last?.version ?? 1
+        var comparer = DriftComparer(ours: ours, upstream: upstream, version: version)
         var seen: Set<[String]> = []
         for pair in pairs where upstream[pair.upstreamName] != nil {
             guard seen.insert([pair.ourName, pair.upstreamName]).inserted else { continue }
@@ -281,14 +291,19 @@ private struct DriftComparer {
 
     let ours: [String: SchemaNode]
     let upstream: [String: JSONTree]
+    /// The protocol version our spec is read as: members that version lacks are not compared,
+    /// members it requires count as required. Every `x-protocol` rule on a compared member is
+    /// listed as a declared difference (what other versions change).
+    let version: Int
     private(set) var differences: [Difference] = []
     /// Every marked node the comparison reached, and those with a difference at or below them.
     private var reached: [JSONPointer: Declaration] = [:]
     private var justified: Set<JSONPointer> = []
 
-    init(ours: [String: SchemaNode], upstream: [String: JSONTree]) {
+    init(ours: [String: SchemaNode], upstream: [String: JSONTree], version: Int) {
         self.ours = ours
         self.upstream = upstream
+        self.version = version
     }
 
     /// Marked nodes reached with no difference at or below them, by pointer.
@@ -358,8 +373,16 @@ private struct DriftComparer {
         }
 
         let theirProperties = theirs["properties"]?.objectValue ?? [:]
-        let ourProperties = Dictionary(rules.properties.map { ($0.name, $0.schema) }, uniquingKeysWith: { first, _ in first })
-        let ourRequired = Set(rules.required)
+        var ourProperties = Dictionary(rules.properties.map { ($0.name, $0.schema) }, uniquingKeysWith: { first, _ in first })
+        var ourRequired = Set(rules.required)
+        for (name, property) in rules.properties {
+            guard let rule = property.extensions.protocolRule else { continue }
+            let declaration = Declaration(pointer: rule.pointer, deviation: "x-protocol: " + Self.describe(rule), since: nil)
+            reached[rule.pointer] = declaration
+            record(path + "/" + name, Self.describe(rule) + " (protocol \(version) reads it as the reference does)", chain + [declaration])
+            if !rule.isAvailable(in: version) { ourProperties[name] = nil }
+            if rule.isRequired(in: version), rule.when.isEmpty { ourRequired.insert(name) }
+        }
         let theirRequired = Set(theirs["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
         for name in Set(ourProperties.keys).union(theirProperties.keys).sorted() {
             let propertyPath = path + "/" + name
@@ -383,6 +406,17 @@ private struct DriftComparer {
                 break
             }
         }
+    }
+
+    /// `from protocol 4`, `required until protocol 3`, … for the drift report.
+    static func describe(_ rule: ProtocolRule) -> String {
+        var parts: [String] = []
+        if let from = rule.from { parts.append("exists from protocol \(from)") }
+        if let until = rule.until { parts.append("exists until protocol \(until)") }
+        if let from = rule.requiredFrom { parts.append("required from protocol \(from)") }
+        if let until = rule.requiredUntil { parts.append("required until protocol \(until)") }
+        if !rule.when.isEmpty { parts.append("when " + rule.when.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")) }
+        return parts.joined(separator: ", ")
     }
 
     private mutating func record(_ path: String, _ message: String, _ chain: [Declaration]) {

@@ -29,7 +29,7 @@ import Testing
             #expect(hello.type == "hello-ok")
             #expect(hello.protocol == 3)
             #expect(hello.features.methods.sorted() == ProtocolInfo.methods.sorted())
-            #expect(hello.features.methods.count == 13)
+            #expect(hello.features.methods.count == 27)
             #expect(Set(hello.features.events).isSuperset(of: ["connect.challenge", "chat", "agent", "tick", "health", "shutdown"]))
             #expect(hello.policy == .init(maxBufferedBytes: 1_048_576, maxPayload: 65536, tickIntervalMs: 30000))
             #expect(hello.snapshot.sessionDefaults == .init(defaultAgentId: "main", mainKey: "main", mainSessionKey: "agent:main:main", scope: "per-sender"))
@@ -107,23 +107,39 @@ import Testing
         }
     }
 
-    @Test("a protocol range without 3 is refused with expectedProtocol 3 and close 1002")
-    func protocolMismatch() async throws {
+    @Test("a protocol range with neither 4 nor 3 is refused PROTOCOL_MISMATCH, naming both ranges, then close 1002",
+          arguments: [(5, 9), (1, 2)])
+    func protocolMismatch(_ min: Int, _ max: Int) async throws {
         try await withGateway { gateway in
             let session = try await gateway.open()
             let recorder = FrameRecorder(session)
-            let response = try await session.rawConnect(GatewayHarness.connectParams(token: gateway.token, minProtocol: 4, maxProtocol: 5))
+            let response = try await session.rawConnect(GatewayHarness.connectParams(token: gateway.token, minProtocol: min, maxProtocol: max))
+            #expect(response.error?.code == "INVALID_REQUEST")
             #expect(response.error?.message == "protocol mismatch")
-            #expect(response.error?.details?["expectedProtocol"] == 3)
+            #expect(response.error?.details == [
+                "code": "PROTOCOL_MISMATCH", "clientMinProtocol": .integer(min), "clientMaxProtocol": .integer(max),
+                "expectedProtocol": 4, "supportedProtocols": [3, 4],
+            ])
             #expect(try await recorder.closeCode() == 1002)
         }
     }
 
-    @Test("a range that includes 3 is accepted")
-    func protocolRange() async throws {
+    @Test("the newest version in the client's range is spoken: 4 when offered, else 3", arguments: [
+        (2, 4, 4), (4, 4, 4), (3, 4, 4), (4, 7, 4), (3, 3, 3), (1, 3, 3),
+    ])
+    func protocolRange(_ min: Int, _ max: Int, _ expected: Int) async throws {
         try await withGateway { gateway in
             let session = try await gateway.open()
-            #expect(try await session.connect(GatewayHarness.connectParams(token: gateway.token, minProtocol: 2, maxProtocol: 4)).protocol == 3)
+            let hello = try await session.connect(GatewayHarness.connectParams(token: gateway.token, minProtocol: min, maxProtocol: max))
+            #expect(hello.protocol == expected)
+            // Protocol 4 always carries auth {role, scopes}; protocol 3 only with a device token.
+            if expected == 4 {
+                #expect(hello.auth?.role == "operator")
+                #expect(hello.auth?.scopes == ["operator.admin"])
+                #expect(hello.auth?.deviceToken == nil)
+            } else {
+                #expect(hello.auth == nil)
+            }
             await session.close()
         }
     }

@@ -43,6 +43,26 @@ extension CaseDriver {
         try await expect(response, rejection, on: connection)
     }
 
+    /// The handshake with `[minProtocol, maxProtocol]` must succeed in protocol `expected`, with a
+    /// hello-ok valid in that version.
+    func negotiation(minProtocol: Int, maxProtocol: Int, expected: Int, resultSchema: String) async throws {
+        let connection = try await open()
+        let params = connectParams(minProtocol: minProtocol, maxProtocol: maxProtocol)
+        let response = try await connection.request(MethodName.connect.rawValue, params: params.description, timeout: timeout)
+        guard response.json?["ok"]?.boolValue == true else {
+            throw CaseVerdict.fail(
+                "protocol range [\(minProtocol), \(maxProtocol)] was refused: \(FrameText.describeResponse(response))",
+                excerpt: FrameText.excerpt(response))
+        }
+        let negotiated = response.json?["payload"]?["protocol"]?.intValue
+        guard negotiated == expected else {
+            throw CaseVerdict.fail(
+                "protocol range [\(minProtocol), \(maxProtocol)] gave protocol \(negotiated.map(String.init) ?? "?"), expected \(expected)",
+                excerpt: FrameText.excerpt(response))
+        }
+        try expectValid(response.json?["payload"], schema: resultSchema, of: "hello-ok result", frame: response, protocol: expected)
+    }
+
     /// The example's params with the runner's credentials in place of the example's (a real
     /// gateway does not know the example's token) and without `device`: its signature covers a
     /// nonce the gateway never issued, and the runner holds no device key to sign a new one.
@@ -54,7 +74,9 @@ extension CaseDriver {
         let connection = try await open()
         let response = try await connection.request(MethodName.connect.rawValue, params: text, timeout: timeout)
         if response.json?["ok"]?.boolValue == true {
-            try expectValid(response.json?["payload"], schema: resultSchema, of: "hello-ok result", frame: response)
+            // Judged by the version the gateway chose for the example's range.
+            let negotiated = response.json?["payload"]?["protocol"]?.intValue
+            try expectValid(response.json?["payload"], schema: resultSchema, of: "hello-ok result", frame: response, protocol: negotiated)
             return
         }
         let code = response.json?["error"]?["code"]?.stringValue

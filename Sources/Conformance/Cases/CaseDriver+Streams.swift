@@ -7,6 +7,7 @@ extension CaseDriver {
     /// Starts a run with a fresh idempotency key and `message`; the ack must be `ok`, valid, and
     /// name the run by that key. Returns the run id.
     func startRun(_ run: ConformanceRun, on connection: ObservedConnection, message: String) async throws -> String {
+        await subscribeToEverything(on: connection)
         let key = UUID().uuidString.lowercased()
         guard let params = FrameText.params(run.start.params, setting: [run.idempotencyKeyField: .string(key), run.messageField: .string(message)]) else {
             throw CaseVerdict.fail("the `\(run.start.method)` example's params are not an object")
@@ -21,6 +22,19 @@ extension CaseDriver {
             throw CaseVerdict.fail("the ack's \(run.runIdField) \(runId.map { "\"\($0)\"" } ?? "is missing and") is not the \(run.idempotencyKeyField) \"\(key)\"", excerpt: FrameText.excerpt(response))
         }
         return key
+    }
+
+    /// Asks for every subscription-gated event (`sessions.changed`, `session.message`, …) with the
+    /// subscribe method's first spec example, so that the run's events of those kinds are seen and
+    /// their payload cases judged. A refusal is not this case's failure (the method's own cases
+    /// judge it).
+    func subscribeToEverything(on connection: ObservedConnection) async {
+        guard let version = ProtocolVersion(rawValue: configuration.protocolVersion) else { return }
+        for event in EventName.allCases where event.isAvailable(in: version) {
+            guard let subscription = event.subscription, let method = MethodName(rawValue: subscription.subscribe),
+                  method.isAvailable(in: version), let example = method.examples.first else { continue }
+            _ = try? await call(connection, method.rawValue, params: example.params)
+        }
     }
 
     /// The run's session key as the start request sends it.

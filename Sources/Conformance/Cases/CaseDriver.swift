@@ -18,7 +18,7 @@ final class CaseDriver {
     init(testCase: ConformanceCase, configuration: ConformanceConfiguration, ledger: EventLedger, rateLimits: RateLimitMemory) {
         self.testCase = testCase
         self.configuration = configuration
-        self.inspector = FrameInspector(ledger: ledger, caseId: testCase.id)
+        self.inspector = FrameInspector(ledger: ledger, caseId: testCase.id, protocolVersion: configuration.protocolVersion)
         self.rateLimits = rateLimits
     }
 
@@ -35,6 +35,8 @@ final class CaseDriver {
             try await rejectedCredentials(fault, rejection)
         case .protocolMismatch(let minProtocol, let maxProtocol, let rejection):
             try await protocolMismatch(minProtocol: minProtocol, maxProtocol: maxProtocol, rejection)
+        case .negotiation(let minProtocol, let maxProtocol, let expected, let resultSchema):
+            try await negotiation(minProtocol: minProtocol, maxProtocol: maxProtocol, expected: expected, resultSchema: resultSchema)
         case .unknownMethod(let request, let rejection, let probe):
             try await unknownMethod(request, rejection, probe: probe)
         case .malformedFrame(let text, let rejection, let replyRequired, let probe):
@@ -61,6 +63,8 @@ final class CaseDriver {
             try await abortDuringStream(run, abort, history: history)
         case .historyContainsExchange(let run, let history):
             try await historyContainsExchange(run, history)
+        case .eventOrder(let rule, let run):
+            try await eventOrder(rule, run)
         case .eventPayloads:
             // Judged by the runner from the whole run's observations.
             break
@@ -99,12 +103,11 @@ final class CaseDriver {
         return connection
     }
 
-    /// The handshake params the runner sends: the spec's protocol version, a CLI client, every
-    /// scope, the token when there is one. `auth` is replaced by `credentials` when given.
-    func connectParams(
-        minProtocol: Int = ConformanceSuite.protocolVersion, maxProtocol: Int = ConformanceSuite.protocolVersion,
-        credentials: ConnectParams.Auth?? = .none
-    ) -> JSONValue {
+    /// The handshake params the runner sends: the configured protocol version, a CLI client,
+    /// every scope, the token when there is one. `auth` is replaced by `credentials` when given.
+    func connectParams(minProtocol: Int? = nil, maxProtocol: Int? = nil, credentials: ConnectParams.Auth?? = .none) -> JSONValue {
+        let minProtocol = minProtocol ?? configuration.protocolVersion
+        let maxProtocol = maxProtocol ?? configuration.protocolVersion
         let auth = credentials ?? configuration.token.map { ConnectParams.Auth(token: $0) }
         let params = ConnectParams(
             auth: auth,
@@ -171,6 +174,13 @@ final class CaseDriver {
         guard code == rejection.code else {
             throw CaseVerdict.fail("expected error \(rejection.code), got \(FrameText.describeResponse(response))", excerpt: excerpt)
         }
+        if let detailsCode = rejection.detailsCode {
+            let found = response.json?["error"]?["details"]?["code"]?.stringValue
+            guard found == detailsCode else {
+                throw CaseVerdict.fail(
+                    "expected error details.code \(detailsCode), got \(found.map { "\"\($0)\"" } ?? "none")", excerpt: excerpt)
+            }
+        }
         if let closeCode = rejection.closeCode {
             try await expectClose(connection, code: closeCode, after: "the \(rejection.code) response")
         } else if let probe {
@@ -199,9 +209,10 @@ final class CaseDriver {
         }
     }
 
-    /// The `ok` payload must be valid against `schema`.
-    func expectValid(_ payload: JSONValue?, schema: String, of what: String, frame: ReceivedFrame) throws {
-        if let violation = SchemaValidator.spec.firstViolation(of: payload ?? .null, against: .ref(schema)) {
+    /// The `ok` payload must be valid against `schema` (in the protocol version of the run, or `version`).
+    func expectValid(_ payload: JSONValue?, schema: String, of what: String, frame: ReceivedFrame, protocol version: Int? = nil) throws {
+        let version = version ?? configuration.protocolVersion
+        if let violation = SchemaValidator.spec.firstViolation(of: payload ?? .null, against: .ref(schema), protocol: version) {
             throw CaseVerdict.fail("\(what) (\(schema)) \(violation)", excerpt: FrameText.excerpt(frame))
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GeneratedProtocol
 
 /// Everything a conformance run needs to know, with its defaults in one place.
 public struct ConformanceConfiguration: Sendable {
@@ -28,6 +29,10 @@ public struct ConformanceConfiguration: Sendable {
     public var instanceId = "kubeclaw-conformance-\(UUID().uuidString.prefix(8).lowercased())"
     /// `connect.params.client.version`.
     public var clientVersion = "conformance"
+    /// The protocol version the runner speaks (`minProtocol` = `maxProtocol`): cases that do not
+    /// apply to it are skipped, and every frame is judged by that version's rules. Default: the
+    /// newest version of the spec.
+    public var protocolVersion = ConformanceSuite.newestProtocol
 
     public init(url: URL, token: String? = nil) {
         self.url = url

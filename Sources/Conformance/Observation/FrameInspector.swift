@@ -7,6 +7,8 @@ import GeneratedProtocol
 struct FrameInspector: Sendable {
     let ledger: EventLedger
     let caseId: String
+    /// The protocol version the frames are judged by.
+    let protocolVersion: Int
     var frames: ConformanceFrames = ConformanceSuite.frames
     var events: [String: ConformanceEvent] = Dictionary(
         ConformanceSuite.events.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -29,7 +31,7 @@ struct FrameInspector: Sendable {
                 return nil
             }
             var found: FrameProblem?
-            if let violation = validator.firstViolation(of: json["payload"] ?? .null, against: .ref(event.payloadSchema)) {
+            if let violation = validator.firstViolation(of: json["payload"] ?? .null, against: .ref(event.payloadSchema), protocol: protocolVersion) {
                 found = problem("`\(name)` event payload (\(event.payloadSchema)) \(violation)")
             } else if !event.sequenced, let seq = json["seq"] {
                 found = problem("`\(name)` event carries seq \(seq); the spec says it is never sequenced")

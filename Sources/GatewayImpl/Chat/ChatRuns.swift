@@ -24,9 +24,21 @@ public actor ChatRuns {
         var ownerConnId: String?
         var ownerDeviceId: String?
         var task: Task<Void, Never>
+        var emitter: RunEventEmitter
+        var startedAt: Int64
         var stopReason: StopReason?
         /// The outcome is decided (the model finished or the run was stopped); too late to abort.
         var completing = false
+        /// `abort` persisted and announced the outcome itself; the run's task only cleans up.
+        var settledByAbort = false
+    }
+
+    /// What a run's own task does once the model's stream is over.
+    private enum Claim {
+        /// Finish the run: persist and announce its outcome (`stopReason` when it was stopped).
+        case finish(stopReason: StopReason?)
+        /// `abort` already did.
+        case settled
     }
 
     private let settings: GatewaySettings
@@ -34,9 +46,12 @@ public actor ChatRuns {
     private let providers: ModelProviders
     private let events: any GatewayEventSink
     private let observer: (any ChatRunObserver)?
+    private let sessionEvents: SessionEvents
     private let logger: Logger
     private var active: [String: ActiveRun] = [:]
     private var lastPrune: Int64 = 0
+    /// `agent.wait`ers.
+    let completions = RunCompletions()
 
     /// Messages of history sent to the model with each new message.
     public static let historyLimit = 200
@@ -50,10 +65,21 @@ public actor ChatRuns {
         self.providers = providers
         self.events = events
         self.observer = observer
+        self.sessionEvents = SessionEvents(settings: settings, store: store, events: events, logger: logger)
         self.logger = logger
     }
 
     public func activeRunCount() -> Int { active.count }
+
+    /// Whether a run of the session is still streaming.
+    public func hasActiveRun(sessionKey: String) -> Bool {
+        active.values.contains { $0.sessionKey == sessionKey && !$0.completing }
+    }
+
+    /// Keys of the sessions with a streaming run.
+    func sessionsWithActiveRuns() -> Set<String> {
+        Set(active.values.filter { !$0.completing }.map(\.sessionKey))
+    }
 
     /// Starts a run for `params`, or reports the run its idempotency key already started.
     func start(_ params: ChatSendParams, key: SessionKey, context: CallerContext) async throws -> ChatSendResult {
@@ -78,7 +104,7 @@ public actor ChatRuns {
             session.updatedAt = max(session.updatedAt, now)
             try await store.saveSession(session)
             let text = Self.userText(params)
-            _ = try await store.appendMessage(StoredMessage(
+            let userMessage = try await store.appendMessage(StoredMessage(
                 sessionKey: key.description, role: "user", content: [["type": "text", "text": .string(text)]], timestamp: now, runId: runId))
             let history = try await store.messages(sessionKey: key.description, limit: Self.historyLimit)
             let request = ModelChatRequest(
@@ -89,17 +115,48 @@ public actor ChatRuns {
                     keepAlive: settings.generation.keepAlive),
                 firstTokenTimeout: settings.firstTokenTimeout, idleTimeout: settings.streamIdleTimeout)
             let timeout = Duration.milliseconds(params.timeoutMs.map { min(max($0 + 60_000, 120_000), 86_400_000) } ?? settings.runTimeoutMs)
+            let emitter = RunEventEmitter(runId: runId, sessionKey: key.description, events: events, observer: observer)
             let task = Task { [weak self] in
-                await self?.stream(runId: runId, sessionKey: key.description, request: request, timeout: timeout)
+                await self?.stream(runId: runId, emitter: emitter, request: request, timeout: timeout)
                 return
             }
-            active[runId] = ActiveRun(sessionKey: key.description, ownerConnId: context.connId, ownerDeviceId: context.deviceId, task: task)
+            active[runId] = ActiveRun(
+                sessionKey: key.description, ownerConnId: context.connId, ownerDeviceId: context.deviceId, task: task,
+                emitter: emitter, startedAt: now)
+            await sessionEvents.appended(userMessage, hasActiveRun: true)
         } catch {
             try? await store.finishRun(idempotencyKey: runId, status: .error, summary: "could not start the run", at: Gateway.nowMs())
             throw GatewayError(
                 .unavailable, "chat.send failed: could not start the run",
                 payload: try? JSONValue(encoding: ChatSendResult(runId: runId, status: .error, summary: "could not start the run")))
         }
+        return ChatSendResult(runId: runId, status: .started)
+    }
+
+    /// Acknowledges a slash command as a run of its own (idempotent like `chat.send`): lifecycle
+    /// `start` and `end`, then a `chat` `final` whose message is `reply`. Nothing is persisted
+    /// but the run record.
+    func answerCommand(runId: String, sessionKey: String, reply: String) async throws -> ChatSendResult {
+        let now = Gateway.nowMs()
+        let created: Bool
+        let record: RunRecord
+        do {
+            (record, created) = try await store.beginRun(RunRecord(
+                idempotencyKey: runId, sessionKey: sessionKey, status: .running, summary: nil, createdAt: now, updatedAt: now))
+            guard created else { return try Self.replay(record) }
+            try await store.finishRun(idempotencyKey: runId, status: .ok, summary: "command", at: now)
+        } catch let error as GatewayError {
+            throw error
+        } catch {
+            throw GatewayError.unavailable("session store unavailable", retryAfterMs: 1000)
+        }
+        // Not a model run: the run observer (metrics) does not hear of it.
+        let emitter = RunEventEmitter(runId: runId, sessionKey: sessionKey, events: events)
+        // After the ack, as every run's events are.
+        ResponseFollowUps.afterResponse {
+            emitter.final(text: reply, stopReason: "stop", usage: nil, at: Int(now))
+        }
+        completions.complete(runId, .init(status: .ok, error: nil, startedAt: now, endedAt: now))
         return ChatSendResult(runId: runId, status: .started)
     }
 
@@ -116,19 +173,70 @@ public actor ChatRuns {
     }
 
     /// Aborts the session's runs (or one of them) that `requester` may abort.
-    func abort(sessionKey: String, runId: String?, requester: CallerContext?, reason: StopReason) throws -> (aborted: Bool, runIds: [String]) {
+    ///
+    /// Each aborted run is settled before this returns: its partial reply is persisted and its
+    /// `chat` `aborted` event published. Its `agent` lifecycle `end` follows the response of the
+    /// request being dispatched (``ResponseFollowUps``), which is OpenClaw's order: `chat`
+    /// aborted → `res` → lifecycle end.
+    func abort(sessionKey: String, runId: String?, requester: CallerContext?, reason: StopReason) async throws -> (aborted: Bool, runIds: [String]) {
+        let selected: [String]
         if let runId {
             guard let run = active[runId], !run.completing else { return (false, []) }
             guard run.sessionKey == sessionKey else { throw GatewayError.invalidRequest("runId does not match sessionKey") }
             guard Self.may(requester, abort: run) else { throw GatewayError.invalidRequest("unauthorized") }
-            cancel(runId, reason: reason)
-            return (true, [runId])
+            selected = [runId]
+        } else {
+            let runs = active.filter { $0.value.sessionKey == sessionKey && !$0.value.completing }
+            selected = runs.filter { Self.may(requester, abort: $0.value) }.map(\.key).sorted()
+            if !runs.isEmpty && selected.isEmpty { throw GatewayError.invalidRequest("unauthorized") }
         }
-        let runs = active.filter { $0.value.sessionKey == sessionKey && !$0.value.completing }
-        let allowed = runs.filter { Self.may(requester, abort: $0.value) }.map(\.key).sorted()
-        if !runs.isEmpty && allowed.isEmpty { throw GatewayError.invalidRequest("unauthorized") }
-        for runId in allowed { cancel(runId, reason: reason) }
-        return (!allowed.isEmpty, allowed)
+        var claimed: [(runId: String, run: ActiveRun)] = []
+        for runId in selected {
+            guard var run = active[runId], !run.completing else { continue }
+            run.stopReason = reason
+            run.completing = true
+            run.settledByAbort = true
+            active[runId] = run
+            run.task.cancel()
+            claimed.append((runId, run))
+        }
+        for (runId, run) in claimed {
+            // Settled from a task of its own: a cancelled request must not cut the store writes short.
+            await Task { await self.settleAborted(runId: runId, run: run, reason: reason) }.value
+            let emitter = run.emitter
+            ResponseFollowUps.afterResponse { emitter.abortEnded(stopReason: reason.rawValue) }
+        }
+        return (!claimed.isEmpty, claimed.map(\.runId))
+    }
+
+    /// Waits until the run ends or `timeout` passes (`agent.wait`); nil when it did not end in time
+    /// (or is unknown).
+    func wait(runId: String, timeout: Duration) async throws -> RunCompletions.Outcome? {
+        let waiter = completions.waiter(for: runId)
+        if active[runId] == nil {
+            let stored: RunRecord?
+            do {
+                stored = try await store.run(idempotencyKey: runId)
+            } catch {
+                waiter.cancel()
+                throw GatewayError.unavailable("session store unavailable", retryAfterMs: 1000)
+            }
+            if let stored, let outcome = Self.outcome(of: stored) {
+                waiter.cancel()
+                return outcome
+            }
+            // A run no longer active whose record is still `running` ends any moment (its
+            // outcome is being written), or never (unknown): the wait decides.
+        }
+        return await waiter.outcome(within: timeout)
+    }
+
+    private static func outcome(of run: RunRecord) -> RunCompletions.Outcome? {
+        switch run.status {
+        case .running: nil
+        case .ok, .aborted: .init(status: .ok, error: nil, startedAt: run.createdAt, endedAt: run.updatedAt)
+        case .error: .init(status: .error, error: run.summary ?? "chat run failed", startedAt: run.createdAt, endedAt: run.updatedAt)
+        }
     }
 
     /// Stops every run (shutdown) and waits for them to persist what they have.
@@ -160,21 +268,26 @@ public actor ChatRuns {
 
     /// Decides the run's outcome: from here on an abort can no longer change it (it would
     /// answer `aborted: true` while the client receives `final`).
-    private func claimOutcome(of runId: String) -> StopReason? {
+    private func claimOutcome(of runId: String) -> Claim {
+        guard let run = active[runId] else { return .settled }
+        if run.settledByAbort { return .settled }
         active[runId]?.completing = true
-        return active[runId]?.stopReason
+        return .finish(stopReason: run.stopReason)
     }
 
     private func finished(_ runId: String) {
         active[runId] = nil
     }
 
+    private func startedAt(_ runId: String) -> Int64 {
+        active[runId]?.startedAt ?? Gateway.nowMs()
+    }
+
     private func markTimedOut(_ runId: String) {
         cancel(runId, reason: .timeout)
     }
 
-    private nonisolated func stream(runId: String, sessionKey: String, request: ModelChatRequest, timeout: Duration) async {
-        let emitter = RunEventEmitter(runId: runId, sessionKey: sessionKey, events: events, observer: observer)
+    private nonisolated func stream(runId: String, emitter: RunEventEmitter, request: ModelChatRequest, timeout: Duration) async {
         let outcome: Result<ModelChatCompletion, any Error> = await withTaskGroup(of: Result<ModelChatCompletion, any Error>?.self) { group in
             group.addTask {
                 do {
@@ -209,45 +322,66 @@ public actor ChatRuns {
             group.cancelAll()
             return result
         }
-        let reason = await claimOutcome(of: runId)
-        // An abort, a timeout or shutdown cancelled this task, and a cancelled task's store
-        // calls throw: the outcome is persisted from a task of its own, which is not cancelled.
-        await Task {
-            await self.finish(runId: runId, sessionKey: sessionKey, outcome: outcome, stopReason: reason, emitter: emitter)
-        }.value
+        switch await claimOutcome(of: runId) {
+        case .settled:
+            break
+        case .finish(let reason):
+            // A timeout or shutdown cancelled this task, and a cancelled task's store calls
+            // throw: the outcome is persisted from a task of its own, which is not cancelled.
+            await Task {
+                await self.finish(runId: runId, outcome: outcome, stopReason: reason, emitter: emitter)
+            }.value
+        }
         await finished(runId)
     }
 
-    private nonisolated func finish(
-        runId: String, sessionKey: String, outcome: Result<ModelChatCompletion, any Error>, stopReason: StopReason?,
-        emitter: RunEventEmitter
-    ) async {
+    /// An aborted run's outcome: the partial reply persisted, the session marked, the run
+    /// recorded as aborted, `chat` `aborted` published and `agent.wait`ers told.
+    private nonisolated func settleAborted(runId: String, run: ActiveRun, reason: StopReason) async {
+        let partial = run.emitter.close()
         let now = Gateway.nowMs()
-        let partial = emitter.text
+        var appended: StoredMessage?
+        if !partial.isEmpty {
+            appended = try? await store.appendMessage(StoredMessage(
+                sessionKey: run.sessionKey, role: "assistant", content: [["type": "text", "text": .string(partial)]],
+                timestamp: now, runId: runId, stopReason: "aborted"))
+            if appended == nil {
+                logger.error("could not persist the partial answer of an aborted run", metadata: ["runId": "\(runId)"])
+            }
+        }
+        if var session = try? await store.session(key: run.sessionKey) {
+            session.abortedLastRun = true
+            try? await store.saveSession(session)
+        }
+        try? await store.finishRun(idempotencyKey: runId, status: .aborted, summary: reason.rawValue, at: now)
+        run.emitter.aborted(stopReason: reason.rawValue, at: Int(now))
+        completions.complete(runId, .init(status: .ok, error: nil, startedAt: run.startedAt, endedAt: now))
+        if let appended { await sessionEvents.appended(appended, hasActiveRun: await hasActiveRun(sessionKey: run.sessionKey)) }
+    }
+
+    private nonisolated func finish(
+        runId: String, outcome: Result<ModelChatCompletion, any Error>, stopReason: StopReason?, emitter: RunEventEmitter
+    ) async {
+        let sessionKey = emitter.sessionKey
+        let now = Gateway.nowMs()
+        let startedAt = await startedAt(runId)
         if let stopReason {
-            // Aborted: keep what the model said so far; the client sees the same text.
-            var stored = true
-            if !partial.isEmpty {
-                stored = (try? await store.appendMessage(StoredMessage(
-                    sessionKey: sessionKey, role: "assistant", content: [["type": "text", "text": .string(partial)]],
-                    timestamp: now, runId: runId, stopReason: "aborted"))) != nil
-            }
-            if var session = try? await store.session(key: sessionKey) {
-                session.abortedLastRun = true
-                try? await store.saveSession(session)
-            }
-            try? await store.finishRun(idempotencyKey: runId, status: .aborted, summary: stopReason.rawValue, at: now)
-            if !stored { logger.error("could not persist the partial answer of an aborted run", metadata: ["runId": "\(runId)"]) }
-            emitter.aborted(stopReason: stopReason.rawValue, at: Int(now))
+            // Stopped by a timeout or shutdown: what `chat.abort` does, with no response to wait for.
+            let run = ActiveRun(
+                sessionKey: sessionKey, task: Task {}, emitter: emitter, startedAt: startedAt, stopReason: stopReason)
+            await settleAborted(runId: runId, run: run, reason: stopReason)
+            emitter.abortEnded(stopReason: stopReason.rawValue)
             return
         }
+        let partial = emitter.text
         switch outcome {
         case .success(let completion):
             let text = completion.text.isEmpty ? partial : completion.text
             let usage = Self.usage(completion)
+            let reply: StoredMessage
             do {
                 // Persisted before `final` goes out: the Control UI reloads history on final.
-                _ = try await store.appendMessage(StoredMessage(
+                reply = try await store.appendMessage(StoredMessage(
                     sessionKey: sessionKey, role: "assistant", content: [["type": "text", "text": .string(text)]],
                     timestamp: now, runId: runId, stopReason: "stop", usage: usage))
                 if var session = try await store.session(key: sessionKey) {
@@ -260,16 +394,20 @@ public actor ChatRuns {
                 logger.error("could not persist a completed reply", metadata: ["runId": "\(runId)", "error": "\(error)"])
                 try? await store.finishRun(idempotencyKey: runId, status: .error, summary: "reply could not be saved", at: now)
                 emitter.error("the reply could not be saved; please retry", at: Int(now))
+                completions.complete(runId, .init(status: .error, error: "the reply could not be saved", startedAt: startedAt, endedAt: now))
                 return
             }
             emitter.final(
                 text: text, stopReason: completion.doneReason ?? "stop", usage: usage, provider: completion.provider,
                 model: completion.model, at: Int(now))
+            completions.complete(runId, .init(status: .ok, error: nil, startedAt: startedAt, endedAt: now))
+            await sessionEvents.appended(reply, hasActiveRun: await hasActiveRun(sessionKey: sessionKey))
         case .failure(let error):
             let message = (error as? ModelBackendError)?.message ?? "model request failed"
             logger.warning("chat run failed", metadata: ["runId": "\(runId)", "error": "\(message)"])
             try? await store.finishRun(idempotencyKey: runId, status: .error, summary: message, at: now)
             emitter.error(message, at: Int(now))
+            completions.complete(runId, .init(status: .error, error: message, startedAt: startedAt, endedAt: now))
         }
     }
 

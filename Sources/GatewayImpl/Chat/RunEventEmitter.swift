@@ -4,10 +4,16 @@ import Synchronization
 
 /// Publishes one run's `agent` and `chat` events, numbering them with the run's own `seq`
 /// (shared by both kinds, as in OpenClaw) and coalescing deltas.
+///
+/// Each event is numbered and published while the emitter's lock is held, so the frames of a
+/// run leave in `seq` order even when the model's stream, the flush ticker and `chat.abort`
+/// emit at the same moment. Once the outcome is decided (``close()``) no further delta goes out.
 final class RunEventEmitter: Sendable {
     private struct State {
         var seq = 0
         var started = false
+        /// The outcome is decided: deltas are dropped.
+        var closed = false
         var firstTokenAt: ContinuousClock.Instant?
         var coalescer: DeltaCoalescer
     }
@@ -35,76 +41,90 @@ final class RunEventEmitter: Sendable {
     /// Everything the model said so far.
     var text: String { state.withLock { $0.coalescer.text } }
 
-    /// Sends `lifecycle` `start` once, just before the run's first other event. Deferring it to
-    /// the first token (rather than the moment the run is created) keeps it behind the
-    /// `chat.send` ack, which the transport sends as soon as the method returns.
-    private func startIfNeeded() {
-        let first = state.withLock { state in
-            defer { state.started = true }
-            return !state.started
-        }
-        if first { lifecycle(phase: "start") }
-    }
-
-    func lifecycle(phase: String, extra: [String: JSONValue] = [:]) {
-        let seq = nextSeq()
-        var data: [String: JSONValue] = ["phase": .string(phase)]
-        data.merge(extra) { _, new in new }
-        events.publish(.agent(AgentEvent(data: data, runId: runId, seq: seq, sessionKey: sessionKey, stream: "lifecycle", ts: Self.nowMs())))
-    }
-
     /// A token from the model; sends a delta when the coalescing rule allows.
     func token(_ token: String) {
-        let due = state.withLock { state in
+        state.withLock { state in
             let now = ContinuousClock.now
             if state.firstTokenAt == nil { state.firstTokenAt = now }
-            return state.coalescer.append(token, at: now)
+            guard !state.closed, let due = state.coalescer.append(token, at: now) else { return }
+            sendDelta(due, &state)
         }
-        if let due { sendDelta(due) }
     }
 
     /// Sends pending text once the interval has passed (called by the run's flush ticker).
     func flushIfDue() {
-        let due = state.withLock { $0.coalescer.flushIfDue(at: .now) }
-        if let due { sendDelta(due) }
+        state.withLock { state in
+            guard !state.closed, let due = state.coalescer.flushIfDue(at: .now) else { return }
+            sendDelta(due, &state)
+        }
     }
 
-    /// The reply is complete; `provider` and `model` say which model answered (with
-    /// fallbacks, not always the agent's primary) and go on the message as OpenClaw's do.
-    func final(text: String, stopReason: String, usage: JSONValue?, provider: String? = nil, model: String? = nil, at timestamp: Int) {
-        startIfNeeded()
-        let pending = state.withLock { $0.coalescer.flush(at: .now) }
-        if let pending { sendDelta(pending) }
-        lifecycle(phase: "end", extra: ["stopReason": .string(stopReason)])
-        var message = Self.message(text, timestamp: timestamp)
-        if case .object(var members) = message {
-            members["stopReason"] = .string(stopReason)
-            if let usage { members["usage"] = usage }
-            if let provider { members["provider"] = .string(provider) }
-            if let model { members["model"] = .string(model) }
-            message = .object(members)
+    /// Decides the outcome: later tokens are dropped. Returns the text as the client last saw it
+    /// plus whatever was still pending (which is not sent as a delta).
+    @discardableResult
+    func close() -> String {
+        state.withLock { state in
+            state.closed = true
+            return state.coalescer.text
         }
-        events.publish(.chat(ChatEvent(
-            message: message, runId: runId, seq: nextSeq(), sessionKey: sessionKey, state: .final,
-            stopReason: stopReason, usage: usage)))
+    }
+
+    /// The model finished: pending text, `agent` lifecycle `end`, then `chat` `final`. `provider`
+    /// and `model` say which model answered (with fallbacks, not always the agent's primary) and
+    /// go on the message as OpenClaw's do.
+    func final(
+        text: String, stopReason: String, usage: JSONValue?, provider: String? = nil, model: String? = nil, at timestamp: Int
+    ) {
+        state.withLock { state in
+            startIfNeeded(&state)
+            if let pending = state.coalescer.flush(at: .now) { sendDelta(pending, &state) }
+            state.closed = true
+            lifecycle(phase: "end", extra: ["stopReason": .string(stopReason)], &state)
+            var message = Self.message(text, timestamp: timestamp)
+            if case .object(var members) = message {
+                members["stopReason"] = .string(stopReason)
+                if let usage { members["usage"] = usage }
+                if let provider { members["provider"] = .string(provider) }
+                if let model { members["model"] = .string(model) }
+                message = .object(members)
+            }
+            events.publish(.chat(ChatEvent(
+                message: message, runId: runId, seq: next(&state), sessionKey: sessionKey, state: .final,
+                stopReason: stopReason, usage: usage)))
+        }
         report(.final)
     }
 
+    /// The run was stopped: `chat` `aborted` with the partial text. The `agent` lifecycle `end`
+    /// is separate (``abortEnded(stopReason:)``) so that `chat.abort` can answer between them.
     func aborted(stopReason: String, at timestamp: Int) {
-        startIfNeeded()
-        let partial = text
-        lifecycle(phase: "end", extra: ["stopReason": .string(stopReason), "aborted": true])
-        events.publish(.chat(ChatEvent(
-            message: partial.isEmpty ? nil : Self.message(partial, timestamp: timestamp), runId: runId, seq: nextSeq(),
-            sessionKey: sessionKey, state: .aborted, stopReason: stopReason)))
+        state.withLock { state in
+            startIfNeeded(&state)
+            state.closed = true
+            let partial = state.coalescer.text
+            events.publish(.chat(ChatEvent(
+                message: partial.isEmpty ? nil : Self.message(partial, timestamp: timestamp), runId: runId, seq: next(&state),
+                sessionKey: sessionKey, state: .aborted, stopReason: stopReason)))
+        }
         report(.aborted)
     }
 
+    /// The `agent` lifecycle `end` of a stopped run.
+    func abortEnded(stopReason: String) {
+        state.withLock { state in
+            lifecycle(phase: "end", extra: ["stopReason": .string(stopReason), "aborted": true], &state)
+        }
+    }
+
+    /// The run failed: `agent` lifecycle `error`, then `chat` `error`.
     func error(_ message: String, at timestamp: Int) {
-        startIfNeeded()
-        lifecycle(phase: "error", extra: ["error": .string(message)])
-        events.publish(.chat(ChatEvent(
-            errorMessage: message, runId: runId, seq: nextSeq(), sessionKey: sessionKey, state: .error, stopReason: "error")))
+        state.withLock { state in
+            startIfNeeded(&state)
+            state.closed = true
+            lifecycle(phase: "error", extra: ["error": .string(message)], &state)
+            events.publish(.chat(ChatEvent(
+                errorMessage: message, runId: runId, seq: next(&state), sessionKey: sessionKey, state: .error, stopReason: "error")))
+        }
         report(.error)
     }
 
@@ -116,22 +136,38 @@ final class RunEventEmitter: Sendable {
             outcome: outcome, duration: .now - createdAt, timeToFirstToken: firstTokenAt.map { $0 - createdAt }))
     }
 
-    private func sendDelta(_ delta: (text: String, delta: String)) {
-        startIfNeeded()
+    // MARK: Under the lock
+
+    /// Sends `lifecycle` `start` once, just before the run's first other event. Deferring it to
+    /// the first token (rather than the moment the run is created) keeps it behind the
+    /// `chat.send` ack, which the transport sends as soon as the method returns.
+    private func startIfNeeded(_ state: inout State) {
+        guard !state.started else { return }
+        state.started = true
+        lifecycle(phase: "start", extra: [:], &state)
+    }
+
+    private func lifecycle(phase: String, extra: [String: JSONValue], _ state: inout State) {
+        var data: [String: JSONValue] = ["phase": .string(phase)]
+        data.merge(extra) { _, new in new }
+        events.publish(.agent(AgentEvent(
+            data: data, runId: runId, seq: next(&state), sessionKey: sessionKey, stream: "lifecycle", ts: Self.nowMs())))
+    }
+
+    private func sendDelta(_ delta: (text: String, delta: String), _ state: inout State) {
+        startIfNeeded(&state)
         let timestamp = Self.nowMs()
         events.publish(.agent(AgentEvent(
-            data: ["text": .string(delta.text), "delta": .string(delta.delta)], runId: runId, seq: nextSeq(),
+            data: ["text": .string(delta.text), "delta": .string(delta.delta)], runId: runId, seq: next(&state),
             sessionKey: sessionKey, stream: "assistant", ts: timestamp)))
         events.publish(.chat(ChatEvent(
-            deltaText: delta.delta, message: Self.message(delta.text, timestamp: timestamp), runId: runId, seq: nextSeq(),
+            deltaText: delta.delta, message: Self.message(delta.text, timestamp: timestamp), runId: runId, seq: next(&state),
             sessionKey: sessionKey, state: .delta)))
     }
 
-    private func nextSeq() -> Int {
-        state.withLock { state in
-            state.seq += 1
-            return state.seq
-        }
+    private func next(_ state: inout State) -> Int {
+        state.seq += 1
+        return state.seq
     }
 
     /// An assistant message in OpenClaw's shape.

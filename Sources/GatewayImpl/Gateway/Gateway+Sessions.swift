@@ -19,8 +19,11 @@ extension Gateway {
 
     public func sessionsList(_ params: SessionsListParams, context: CallerContext) async throws -> SessionsListResult {
         let now = Self.nowMs()
+        if let agentId = params.agentId, params.configuredAgentsOnly == true { try configuredAgent(agentId) }
         var query = SessionQuery()
-        query.limit = params.limit
+        // One more than asked for tells whether another page follows.
+        query.limit = params.limit.map { min($0, Int(Int32.max) - 1) + 1 }
+        query.offset = params.offset
         query.updatedSince = params.activeMinutes.map { now - Int64($0) * 60_000 }
         query.label = params.label
         query.agentId = params.agentId.flatMap(SessionKey.normalizedAgentId)
@@ -28,10 +31,15 @@ extension Gateway {
         query.search = params.search.flatMap { $0.isEmpty ? nil : $0 }
         query.includeGlobal = params.includeGlobal ?? false
         query.includeUnknown = params.includeUnknown ?? false
-        let records = try await storeCall { try await store.sessions(matching: query) }
+        if params.configuredAgentsOnly == true, query.agentId == nil { query.agentId = settings.agent.id }
+        var records = try await storeCall { try await store.sessions(matching: query) }
+        let hasMore = params.limit.map { records.count > $0 } ?? false
+        if let limit = params.limit, hasMore { records.removeLast(records.count - limit) }
+        let active = await chat.sessionsWithActiveRuns()
         var rows: [SessionRow] = []
         for record in records {
             var row = sessionRow(record)
+            row.hasActiveRun = active.contains(record.key)
             if params.includeDerivedTitles == true, let first = try await storeCall({ try await store.firstMessage(sessionKey: record.key, role: "user") }) {
                 row.derivedTitle = Self.preview(first, limit: 60)
             }
@@ -46,12 +54,13 @@ extension Gateway {
                 contextTokens: settings.generation.numCtx.map { .value($0) } ?? .null,
                 model: .value(providers.reference(settings.agent.model).model),
                 modelProvider: .value(providers.reference(settings.agent.model).provider)),
+            hasMore: hasMore, nextOffset: hasMore ? (params.offset ?? 0) + rows.count : nil,
             path: settings.storePath, sessions: rows, ts: Int(now))
     }
 
     public func sessionsPatch(_ params: SessionsPatchParams, context: CallerContext) async throws -> SessionsPatchResult {
         try refuseWebchatWrites(context, action: "patch sessions")
-        let key = try canonicalKey(params.key)
+        let key = try canonicalKey(params.key, agentId: params.agentId)
         let now = Self.nowMs()
         var record = try await storeCall { try await store.session(key: key.description) }
             ?? SessionRecord(key: key.description, sessionId: UUID().uuidString.lowercased(), agentId: key.agentId, createdAt: now, updatedAt: now)
@@ -95,6 +104,7 @@ extension Gateway {
         try applyLineage(params, key: key, to: &record)
         record.updatedAt = max(now, record.updatedAt)
         try await storeCall { try await store.saveSession(record) }
+        sessionEvents.changed(record.key, reason: .patch, record: record, hasActiveRun: await chat.hasActiveRun(sessionKey: record.key))
         return SessionsPatchResult(
             entry: sessionEntry(record), key: record.key, ok: true, path: settings.storePath,
             resolved: .init(
@@ -104,7 +114,7 @@ extension Gateway {
 
     public func sessionsDelete(_ params: SessionsDeleteParams, context: CallerContext) async throws -> SessionsDeleteResult {
         try refuseWebchatWrites(context, action: "delete sessions")
-        let key = try canonicalKey(params.key)
+        let key = try canonicalKey(params.key, agentId: params.agentId)
         guard key.description != settings.mainSessionKey else {
             throw GatewayError.invalidRequest("Cannot delete the main session (\(settings.mainSessionKey)).")
         }
@@ -112,6 +122,7 @@ extension Gateway {
         let deleted = try await storeCall {
             try await store.deleteSession(key: key.description, deleteTranscript: params.deleteTranscript ?? true)
         }
+        if deleted { sessionEvents.changed(key.description, reason: .delete, record: nil) }
         return SessionsDeleteResult(archived: [], deleted: deleted, key: key.description, ok: true)
     }
 
@@ -126,7 +137,7 @@ extension Gateway {
 
     /// `provider/model` or a bare (Ollama) model name, checked against its provider's catalog;
     /// stored as ``ModelReference/stored`` (bare for Ollama, as before providers existed).
-    private func resolveModel(_ requested: String) async throws -> String {
+    func resolveModel(_ requested: String) async throws -> String {
         let reference = providers.reference(requested)
         let available: [ModelSummary]
         do {

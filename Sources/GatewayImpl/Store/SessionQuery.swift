@@ -4,6 +4,8 @@ public struct SessionQuery: Sendable, Equatable {
     /// At most this many sessions (the most recently updated); nil is no limit, and a limit
     /// below 1 lists nothing.
     public var limit: Int?
+    /// Skip this many sessions of the sorted list first (paging); nil or 0 skips none.
+    public var offset: Int?
     /// Only sessions updated at or after this time, in milliseconds since the Unix epoch
     /// (`activeMinutes` converted by the caller).
     public var updatedSince: Int64?
@@ -23,6 +25,7 @@ public struct SessionQuery: Sendable, Equatable {
 
     public init(
         limit: Int? = nil,
+        offset: Int? = nil,
         updatedSince: Int64? = nil,
         label: String? = nil,
         agentId: String? = nil,
@@ -32,6 +35,7 @@ public struct SessionQuery: Sendable, Equatable {
         includeUnknown: Bool = false
     ) {
         self.limit = limit
+        self.offset = offset
         self.updatedSince = updatedSince
         self.label = label
         self.agentId = agentId

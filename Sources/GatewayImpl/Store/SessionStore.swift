@@ -1,10 +1,11 @@
-/// Where the gateway keeps sessions, their transcripts and the idempotency records of chat
-/// runs. The embedded default is ``SQLiteSessionStore``; replicas share a PostgreSQL one.
+/// Where the gateway keeps sessions, their transcripts, the idempotency records of chat runs
+/// and (``DeviceStore``) the approved devices. The embedded default is ``SQLiteSessionStore``;
+/// replicas share a PostgreSQL one.
 ///
 /// Every call throws ``SessionStoreError`` (or `CancellationError` when the calling task is
 /// cancelled before the database is reached); after ``close()`` every call throws
 /// ``SessionStoreError/closed``.
-public protocol SessionStore: Sendable {
+public protocol SessionStore: DeviceStore {
     /// The session with this exact key, or nil.
     func session(key: String) async throws -> SessionRecord?
     /// Inserts or replaces by key; enforces label uniqueness (throws labelInUse).
@@ -20,6 +21,11 @@ public protocol SessionStore: Sendable {
     func appendMessage(_ message: StoredMessage) async throws -> StoredMessage
     /// The newest `limit` messages of the session, oldest first.
     func messages(sessionKey: String, limit: Int) async throws -> [StoredMessage]
+    /// How many messages the session's transcript holds.
+    func messageCount(sessionKey: String) async throws -> Int
+    /// In one transaction: replaces the session (by key, as ``saveSession(_:)``, label rules
+    /// included) and deletes every message of its transcript (`sessions.reset`).
+    func resetSession(_ record: SessionRecord) async throws
     /// The session's earliest message with this role, or nil.
     func firstMessage(sessionKey: String, role: String) async throws -> StoredMessage?
     /// The session's latest message, or nil.

@@ -35,6 +35,10 @@ public struct RuntimeConfiguration: Sendable {
     /// Failed authentications per address before a lockout.
     public var authFailureLimit: AuthFailureLimit = .init()
 
+    /// Sessions one connection may follow with `sessions.messages.subscribe`; subscribing one
+    /// more drops the one subscribed longest ago.
+    public var maxSessionSubscriptions: Int = 256
+
     /// Requests one connection may have in flight at once; further frames wait to be read.
     public var maxConcurrentRequestsPerConnection: Int = 32
     /// How long in-flight requests may run after shutdown starts before connections close.

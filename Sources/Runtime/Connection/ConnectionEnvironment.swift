@@ -1,40 +1,44 @@
+import Foundation
 import GeneratedProtocol
 import Logging
 
-/// What every connection of one server shares: configuration, the dispatcher, limits,
-/// events, metrics.
+/// What every connection of one server shares: configuration, the dispatcher, the handshake
+/// and admission rules, limits, events, metrics.
 struct ConnectionEnvironment<Methods: GatewayMethods>: Sendable {
     let configuration: RuntimeConfiguration
     let dispatcher: Dispatcher<Methods>
     let makeContext: @Sendable (ConnectionInfo) -> Methods.Context
     let eventBus: EventBus
-    let authenticator: Authenticator
     let authFailures: AuthFailureLimiter
-    let writeLimiter: KeyedRateLimiter?
-    let readLimiter: KeyedRateLimiter?
+    let handshake: Handshake
+    let admission: Admission
     let metrics: GatewayMetrics
     let logger: Logger
 
     init(
         configuration: RuntimeConfiguration, dispatcher: Dispatcher<Methods>,
         makeContext: @escaping @Sendable (ConnectionInfo) -> Methods.Context,
-        eventBus: EventBus, metrics: GatewayMetrics, logger: Logger
+        eventBus: EventBus, deviceTokens: (any DeviceTokenVerifier)? = nil, metrics: GatewayMetrics, logger: Logger,
+        nowMs: @escaping @Sendable () -> Int = { Int(Date().timeIntervalSince1970 * 1000) }
     ) {
         self.configuration = configuration
         self.dispatcher = dispatcher
         self.makeContext = makeContext
         self.eventBus = eventBus
-        self.authenticator = Authenticator(configuration: configuration.auth)
-        self.authFailures = AuthFailureLimiter(limit: configuration.authFailureLimit)
-        self.writeLimiter = configuration.writeRateLimit.isEnabled ? KeyedRateLimiter(limit: configuration.writeRateLimit) : nil
-        self.readLimiter = configuration.readRateLimit.isEnabled ? KeyedRateLimiter(limit: configuration.readRateLimit) : nil
+        let authFailures = AuthFailureLimiter(limit: configuration.authFailureLimit)
+        self.authFailures = authFailures
+        self.handshake = Handshake(
+            authenticator: Authenticator(configuration: configuration.auth, deviceTokens: deviceTokens),
+            authFailures: authFailures, authMode: configuration.auth.mode,
+            policy: ConnectionInfo.Policy(
+                maxPayload: configuration.maxPayload, maxBufferedBytes: configuration.maxBufferedBytes,
+                tickIntervalMs: configuration.tickIntervalMs),
+            subscriptionLimit: configuration.maxSessionSubscriptions, nowMs: nowMs)
+        self.admission = Admission(
+            writeLimiter: configuration.writeRateLimit.isEnabled ? KeyedRateLimiter(limit: configuration.writeRateLimit) : nil,
+            readLimiter: configuration.readRateLimit.isEnabled ? KeyedRateLimiter(limit: configuration.readRateLimit) : nil,
+            writeLimit: configuration.writeRateLimit, readLimit: configuration.readRateLimit)
         self.metrics = metrics
         self.logger = logger
-    }
-
-    var policy: ConnectionInfo.Policy {
-        ConnectionInfo.Policy(
-            maxPayload: configuration.maxPayload, maxBufferedBytes: configuration.maxBufferedBytes,
-            tickIntervalMs: configuration.tickIntervalMs)
     }
 }

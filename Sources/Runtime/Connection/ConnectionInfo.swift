@@ -12,14 +12,25 @@ public struct ConnectionInfo: Sendable, Equatable {
     public var client: ConnectParams.Client?
     /// `operator` (default) or `node`.
     public var role: String
-    /// The scopes the client requested and was granted.
-    public var scopes: Set<String>
-    /// How the client authenticated.
+    /// The scopes the client requested and was granted (in the order asked, without repeats).
+    public var scopes: [String]
+    /// The gateway's auth mode.
     public var authMode: AuthConfiguration.Mode
-    /// `device.id` when the client presented one.
-    public var deviceId: String?
+    /// How this client authenticated.
+    public var authMethod: AuthMethod
+    /// The device identity the client proved, if it presented one.
+    public var device: VerifiedDevice?
+    /// The protocol version negotiated at `connect`.
+    public var protocolVersion: ProtocolVersion
     /// What `hello-ok.policy` advertises.
     public var policy: Policy
+    /// The subscription-gated events this connection asked for; it lives and dies with the connection.
+    public var subscriptions: EventSubscriptions
+    /// When the handshake completed, epoch ms.
+    public var connectedAtMs: Int
+
+    /// `device.id` of the verified device.
+    public var deviceId: String? { device?.id }
 
     public struct Policy: Sendable, Equatable {
         public var maxPayload: Int
@@ -33,6 +44,17 @@ public struct ConnectionInfo: Sendable, Equatable {
         guard let scope else { return true }
         if scopes.contains(Scope.operatorAdmin.rawValue) || scopes.contains(scope.rawValue) { return true }
         return scope == .operatorRead && scopes.contains(Scope.operatorWrite.rawValue)
+    }
+
+    /// The connection as `system-presence` and `presence` events show it; nil for `cli` clients,
+    /// which OpenClaw does not track.
+    public var presence: PresenceEntry? {
+        guard let client, client.mode.rawValue != "cli", client.id.rawValue != "cli" else { return nil }
+        return PresenceEntry(
+            deviceFamily: client.deviceFamily, deviceId: deviceId, host: client.displayName ?? client.id.rawValue,
+            instanceId: deviceId ?? client.instanceId, ip: isLoopback ? nil : remoteAddress, mode: client.mode.rawValue,
+            modelIdentifier: client.modelIdentifier, platform: client.platform, reason: "connect", roles: [role], scopes: scopes,
+            ts: connectedAtMs, version: client.version)
     }
 
     /// The key rate limits are counted under: the same client reconnecting keeps its budget.

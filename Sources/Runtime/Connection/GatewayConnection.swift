@@ -9,13 +9,14 @@ import Synchronization
 ///
 /// Structure: the reader runs in the connection's task and hands each request to a child task
 /// (requests run concurrently, answers may come out of order, as in OpenClaw); one writer
-/// child drains the `OutboundQueue` to the socket. Every inbound frame is judged by the
-/// `ConnectionPhase`.
+/// child drains the `OutboundQueue` to the socket. What a frame means is decided by the
+/// `ConnectionStateMachine`; `connect` is checked by the `Handshake`, every later request by
+/// the `Admission`.
 final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendable {
     private struct State {
-        var phase: ConnectionPhase = .awaitingConnect
+        var machine = ConnectionStateMachine()
         var context: Methods.Context?
-        var consecutiveUnauthorized = 0
+        var unauthorizedStreak = 0
     }
 
     let connId = UUID().uuidString.lowercased()
@@ -25,10 +26,8 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
     private let queue: OutboundQueue
     private let inFlight: InFlightRequests
     private let state = Mutex(State())
+    private let challengeNonce = UUID().uuidString.lowercased()
     private let logger: Logger
-
-    /// More than this many missing-scope answers in a row close the connection (OpenClaw's flood guard).
-    static var unauthorizedLimit: Int { 10 }
 
     init(environment: ConnectionEnvironment<Methods>, upgrade: UpgradeRequest, channel: any Channel) {
         self.environment = environment
@@ -42,8 +41,17 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
         self.logger = logger
     }
 
+    var info: ConnectionInfo? {
+        state.withLock { $0.machine.info }
+    }
+
     var canReadEvents: Bool {
-        state.withLock { $0.phase.info }.map { $0.allows(.operatorRead) } ?? false
+        info?.allows(.operatorRead) ?? false
+    }
+
+    func wants(_ event: EncodedEvent) -> Bool {
+        guard event.name.subscription != nil else { return true }
+        return info?.subscriptions.wants(event.name, key: event.subscriptionKey) ?? false
     }
 
     // MARK: Life
@@ -57,7 +65,7 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
         }
         let handshakeTimer = channel.eventLoop.scheduleTask(in: .nanoseconds(environment.configuration.handshakeTimeout.nanoseconds)) {
             [self] in
-            if state.withLock({ $0.phase == .awaitingConnect || $0.phase == .handshaking }) {
+            if state.withLock({ $0.machine.isHandshaking }) {
                 logger.debug("handshake timed out")
                 close(.normalClosure, reason: "handshake timeout")
             }
@@ -117,7 +125,7 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
                 // protocol error handler with its close code; anything else is a dropped socket.
                 logger.debug("read ended", metadata: ["error": "\(error)"])
             }
-            if case .closing = state.withLock({ $0.phase }) {
+            if case .closing = state.withLock({ $0.machine.state }) {
             } else {
                 // The peer is gone: nobody will read the answers of requests still running.
                 requests.cancelAll()
@@ -130,11 +138,12 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
         switch frame.opcode {
         case .text:
             environment.metrics.received(bytes: frame.length)
-            await handleText(Data(frame.unmaskedData.readableBytesView), requests: &requests)
+            let decoding = Dispatcher<Methods>.decode(Data(frame.unmaskedData.readableBytesView))
+            await perform(state.withLock { $0.machine.received(decoding) }, requests: &requests)
             return true
         case .binary:
             environment.metrics.received(bytes: frame.length)
-            handleBinary()
+            await perform(state.withLock { $0.machine.receivedBinary() }, requests: &requests)
             return true
         case .ping:
             _ = queue.enqueue(control: WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData))
@@ -142,7 +151,7 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
         case .connectionClose:
             var data = frame.unmaskedData
             let code = data.readWebSocketErrorCode() ?? .normalClosure
-            state.withLock { $0.phase = .closing }
+            state.withLock { $0.machine.close() }
             queue.close(code: code, reason: "")
             return false
         default:
@@ -150,170 +159,122 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
         }
     }
 
-    // MARK: Frames
-
-    private func handleText(_ data: Data, requests: inout DiscardingTaskGroup) async {
-        let phase = state.withLock { $0.phase }
-        switch phase {
-        case .closing:
+    /// Carries out what the state machine decided.
+    private func perform(_ action: ConnectionStateMachine.Action, requests: inout DiscardingTaskGroup) async {
+        switch action {
+        case .ignore:
             return
-        case .awaitingConnect, .handshaking:
-            switch Dispatcher<Methods>.decode(data) {
-            case .rejected(let response):
-                send(response)
-                close(.policyViolation, reason: "invalid request frame")
-            case .request(let request) where request.method != .connect:
-                reject(request.id, .invalidRequest("invalid handshake: first request must be connect"), close: .policyViolation)
-            case .request(let request):
-                await handshake(request)
-            }
-        case .connected(let info), .draining(let info):
-            switch Dispatcher<Methods>.decode(data) {
-            case .rejected(let response):
-                send(response)
-            case .request(let request):
-                await admit(request, info: info, draining: phase != .connected(info), requests: &requests)
-            }
-        }
-    }
-
-    private func handleBinary() {
-        switch state.withLock({ $0.phase }) {
-        case .closing:
-            return
-        case .awaitingConnect, .handshaking:
-            close(.policyViolation, reason: "invalid request frame")
-        case .connected, .draining:
-            send(Dispatcher<Methods>.errorResponse(
-                id: "invalid",
-                .invalidRequest("invalid request frame: binary frames are not supported; send JSON text frames",
-                                details: ["reason": "binary-frame"])))
+        case .handshake(let request):
+            await handshake(request)
+        case .refuse(let id, let error, let code):
+            reject(id, error, close: code)
+        case .respond(let response, let code):
+            send(response)
+            if let code { close(code, reason: response.error?.message ?? "invalid request frame") }
+        case .admit(let request, let info, let draining):
+            await admit(request, info: info, draining: draining, requests: &requests)
+        case .cancel(let id):
+            if inFlight.cancel(id: id) { logger.debug("request cancelled by the client", metadata: ["id": "\(id)"]) }
+        case .close(let code, let reason):
+            close(code, reason: reason)
         }
     }
 
     // MARK: Handshake
 
     private func sendChallenge() {
-        let challenge = ConnectChallenge(nonce: UUID().uuidString.lowercased(), ts: Self.nowMs())
+        let challenge = ConnectChallenge(nonce: challengeNonce, ts: Self.nowMs())
         guard let event = try? EncodedEvent(.connectChallenge(challenge)) else { return }
         _ = queue.enqueue(event: event, droppable: false)
     }
 
     private func handshake(_ request: IncomingRequest) async {
-        state.withLock { $0.phase = .handshaking }
-        let params: ConnectParams
-        do {
-            params = try Dispatcher<Methods>.decodeParams(
-                request.params, as: ConnectParams.self, schema: MethodName.connect.schemas.params, method: .connect)
-        } catch let error as GatewayError {
-            return failHandshake(request.id, error, close: .policyViolation)
-        } catch {
-            return failHandshake(request.id, .invalidRequest("invalid connect params"), close: .policyViolation)
+        let subject = Handshake.Subject(connId: connId, upgrade: upgrade, challengeNonce: challengeNonce)
+        let verdict = await environment.handshake.evaluate(request, for: subject)
+        guard case .admitted(let info) = verdict else {
+            if case .rejected(let rejection) = verdict { failHandshake(request.id, rejection) }
+            return
         }
-        guard params.minProtocol <= ProtocolInfo.version, params.maxProtocol >= ProtocolInfo.version else {
-            return failHandshake(
-                request.id, .invalidRequest("protocol mismatch", details: ["expectedProtocol": .integer(ProtocolInfo.version)]),
-                close: .protocolError)
-        }
-        let role = params.role ?? "operator"
-        guard role == "operator" || role == "node" else {
-            return failHandshake(request.id, .invalidRequest("invalid role"), close: .policyViolation)
-        }
-        if !params.client.id.isKnown || !params.client.mode.isKnown {
+        if let client = info.client, !client.id.isKnown || !client.mode.isKnown {
             logger.notice("client sent an unknown id or mode; accepted", metadata: [
-                "clientId": "\(params.client.id.rawValue)", "clientMode": "\(params.client.mode.rawValue)",
+                "clientId": "\(client.id.rawValue)", "clientMode": "\(client.mode.rawValue)",
             ])
         }
-        if let waitMs = environment.authFailures.lockoutRemainingMs(for: upgrade.remoteAddress, isLoopback: upgrade.isLoopback) {
-            return failHandshake(request.id, Authenticator.lockedOut(retryAfterMs: waitMs), close: .policyViolation)
-        }
-        if let failure = environment.authenticator.failure(for: params.auth, upgradeToken: upgrade.token) {
-            environment.metrics.authenticationFailed()
-            if environment.authFailures.recordFailure(for: upgrade.remoteAddress, isLoopback: upgrade.isLoopback) {
-                logger.warning("address locked out after repeated authentication failures")
-            }
-            return failHandshake(request.id, failure, close: .policyViolation)
-        }
         environment.authFailures.recordSuccess(for: upgrade.remoteAddress)
-
-        let info = ConnectionInfo(
-            connId: connId, remoteAddress: upgrade.remoteAddress, isLoopback: upgrade.isLoopback, client: params.client,
-            role: role, scopes: Set(params.scopes ?? []), authMode: environment.configuration.auth.mode,
-            deviceId: params.device?.id, policy: environment.policy)
         let context = environment.makeContext(info)
-        let response = await environment.dispatcher.dispatch(request, context: context)
+        let response = await environment.dispatcher.dispatch(request, context: context, protocol: info.protocolVersion)
         guard response.ok else {
             environment.metrics.handshakeFailed()
+            _ = state.withLock { $0.machine.handshakeFinished(admitted: nil) }
             send(response)
             close(.policyViolation, reason: response.error?.message ?? "connect failed")
             return
         }
         let connected: Bool = state.withLock { state in
-            guard state.phase == .handshaking else { return false }
-            state.phase = .connected(info)
+            guard state.machine.handshakeFinished(admitted: info) else { return false }
             state.context = context
             return true
         }
         guard connected else { return }
+        queue.frameEvents(for: info.protocolVersion)
         send(response)
         environment.eventBus.subscribe(self)
         environment.metrics.request(.connect, outcome: "ok", duration: .zero)
         logger.info("client connected", metadata: [
-            "clientId": "\(params.client.id.rawValue)", "clientVersion": "\(params.client.version)",
-            "scopes": "\(info.scopes.sorted().joined(separator: ","))",
+            "clientId": "\(info.client?.id.rawValue ?? "?")", "clientVersion": "\(info.client?.version ?? "?")",
+            "protocol": "\(info.protocolVersion)", "auth": "\(info.authMethod.rawValue)",
+            "device": "\(info.deviceId.map { String($0.prefix(12)) } ?? "none")",
+            "scopes": "\(info.scopes.joined(separator: ","))",
         ])
     }
 
-    private func failHandshake(_ id: String, _ error: GatewayError, close code: WebSocketErrorCode) {
+    private func failHandshake(_ id: String, _ rejection: Handshake.Rejection) {
+        _ = state.withLock { $0.machine.handshakeFinished(admitted: nil) }
+        if rejection.isAuthFailure {
+            environment.metrics.authenticationFailed()
+            if environment.authFailures.recordFailure(for: upgrade.remoteAddress, isLoopback: upgrade.isLoopback) {
+                logger.warning("address locked out after repeated authentication failures")
+            }
+        }
         environment.metrics.handshakeFailed()
-        logger.info("handshake rejected", metadata: ["reason": "\(error.message)"])
-        reject(id, error, close: code)
+        logger.info("handshake rejected", metadata: [
+            "reason": "\(rejection.error.message)", "code": "\(rejection.error.details?["code"]?.stringValue ?? "-")",
+        ])
+        reject(id, rejection.error, close: rejection.close)
     }
 
     // MARK: Requests
 
-    /// Scope, rate limit and drain checks, then the request runs concurrently.
+    /// Admission (scope, drain, budget), then the request runs concurrently, cancellable by id.
     private func admit(_ request: IncomingRequest, info: ConnectionInfo, draining: Bool, requests: inout DiscardingTaskGroup) async {
-        if request.method == .connect {
-            return reject(request.id, .invalidRequest("connect is only valid as the first request"))
+        let decision = state.withLock { state in
+            environment.admission.decide(request, info: info, draining: draining, unauthorizedStreak: &state.unauthorizedStreak)
         }
-        if let scope = request.method.scope, !info.allows(scope) {
-            let count = state.withLock { state in
-                state.consecutiveUnauthorized += 1
-                return state.consecutiveUnauthorized
+        switch decision {
+        case .refuse(let refusal, let error, let code):
+            if case .rateLimited(let budget) = refusal { environment.metrics.rateLimited(budget) }
+            if refusal != .connectAgain {
+                environment.metrics.request(request.method, outcome: error.code.rawValue, duration: .zero)
             }
-            environment.metrics.request(request.method, outcome: ErrorCode.invalidRequest.rawValue, duration: .zero)
-            reject(request.id, .invalidRequest("missing scope: \(scope.rawValue)", details: ["scope": .string(scope.rawValue)]))
-            if count > Self.unauthorizedLimit { close(.policyViolation, reason: "repeated unauthorized calls") }
-            return
-        }
-        state.withLock { $0.consecutiveUnauthorized = 0 }
-        if draining {
-            environment.metrics.request(request.method, outcome: ErrorCode.unavailable.rawValue, duration: .zero)
-            return reject(request.id, .unavailable("gateway is shutting down; reconnect shortly", retryAfterMs: 1000))
-        }
-        let budget = RequestBudget(request.method)
-        let limiter = budget == .write ? environment.writeLimiter : environment.readLimiter
-        if case .limited(let retryAfterMs)? = limiter?.consume(info.rateLimitKey) {
-            environment.metrics.rateLimited(budget)
-            environment.metrics.request(request.method, outcome: ProtocolLimits.rateLimitErrorCode.rawValue, duration: .zero)
-            let limit = budget == .write ? environment.configuration.writeRateLimit : environment.configuration.readRateLimit
-            let seconds = Int(limit.window.components.seconds)
-            return reject(request.id, GatewayError(
-                ProtocolLimits.rateLimitErrorCode,
-                "rate limit exceeded for \(request.method.rawValue); retry after \(max(1, (retryAfterMs + 999) / 1000))s",
-                details: ["method": .string(request.method.rawValue), "limit": .string("\(limit.messages) per \(seconds)s")],
-                retryable: true, retryAfterMs: retryAfterMs))
-        }
-        guard let context = state.withLock({ $0.context }) else { return }
-        await inFlight.acquire()
-        requests.addTask { [self] in
-            defer { inFlight.release() }
-            let start = ContinuousClock.now
-            let response = await environment.dispatcher.dispatch(request, context: context)
-            environment.metrics.request(
-                request.method, outcome: response.error?.code ?? "ok", duration: ContinuousClock.now - start)
-            send(response)
+            send(Dispatcher<Methods>.errorResponse(id: request.id, error))
+            if let code {
+                logger.notice("closing after repeated unauthorized calls")
+                close(code, reason: "repeated unauthorized calls")
+            }
+        case .run:
+            guard let context = state.withLock({ $0.context }) else { return }
+            await inFlight.acquire()
+            requests.addTask { [self] in
+                defer { inFlight.release() }
+                await inFlight.run(id: request.id) { [self] in
+                    let start = ContinuousClock.now
+                    await environment.dispatcher.dispatch(request, context: context, protocol: info.protocolVersion) { response in
+                        environment.metrics.request(
+                            request.method, outcome: response.error?.code ?? "ok", duration: ContinuousClock.now - start)
+                        send(response)
+                    }
+                }
+            }
         }
     }
 
@@ -341,7 +302,7 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
 
     /// Queues the close frame; the writer sends it and closes the socket.
     func close(_ code: WebSocketErrorCode, reason: String) {
-        state.withLock { $0.phase = .closing }
+        state.withLock { $0.machine.close() }
         environment.eventBus.unsubscribe(connId)
         queue.close(code: code, reason: reason)
     }
@@ -351,7 +312,7 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
     private func closeSlowConsumer() {
         logger.warning("closing slow consumer", metadata: ["bufferedBytes": "\(queue.bufferedBytes)"])
         environment.metrics.slowConsumerClosed()
-        state.withLock { $0.phase = .closing }
+        state.withLock { $0.machine.close() }
         environment.eventBus.unsubscribe(connId)
         queue.finish()
         channel.close(promise: nil)
@@ -360,11 +321,7 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
     /// Graceful shutdown: refuse new requests, let running ones finish (up to the deadline),
     /// then close with 1012 so clients reconnect without showing an error.
     func drain(until deadline: ContinuousClock.Instant) async {
-        let wasConnected: Bool = state.withLock { state in
-            guard case .connected(let info) = state.phase else { return false }
-            state.phase = .draining(info)
-            return true
-        }
+        let wasConnected = state.withLock { $0.machine.drain() }
         // Polling (at shutdown only) keeps the wait bounded without a waiter that could outlive it.
         while wasConnected, inFlight.count > 0, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))

@@ -1,3 +1,4 @@
+import GeneratedProtocol
 import NIOCore
 import NIOWebSocket
 import Synchronization
@@ -36,9 +37,16 @@ final class OutboundQueue: Sendable {
 
     let limit: Int
     private let state = Mutex(State())
+    /// The protocol version events are framed for (set once the handshake negotiated it).
+    private let version = Mutex(ProtocolVersion.newest)
 
     init(limit: Int) {
         self.limit = limit
+    }
+
+    /// Frames events for `version` from now on.
+    func frameEvents(for version: ProtocolVersion) {
+        self.version.withLock { $0 = version }
     }
 
     /// Queues a text frame (a response).
@@ -54,10 +62,11 @@ final class OutboundQueue: Sendable {
     /// Queues an event, giving it the connection's next `seq` when it is sequenced. A
     /// droppable event (tick) is skipped when anything is still waiting.
     func enqueue(event: EncodedEvent, droppable: Bool) -> Outcome {
-        push { state in
+        let version = version.withLock { $0 }
+        return push { state in
             if droppable && state.bytes > 0 { return nil }
             let seq = event.isSequenced ? state.seq + 1 : nil
-            return (event.frame(seq: seq), seq)
+            return (event.frame(seq: seq, protocol: version), seq)
         }
     }
 

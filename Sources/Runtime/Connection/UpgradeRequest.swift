@@ -11,6 +11,14 @@ struct UpgradeRequest: Sendable {
     /// `connect` carries none.
     var token: String?
 
+    init(remoteAddress: String, isLoopback: Bool, path: String = "/", origin: String? = nil, token: String? = nil) {
+        self.remoteAddress = remoteAddress
+        self.isLoopback = isLoopback
+        self.path = path
+        self.origin = origin
+        self.token = token
+    }
+
     init(head: HTTPRequestHead, remoteAddress: String, isLoopback: Bool) {
         self.remoteAddress = remoteAddress
         self.isLoopback = isLoopback

@@ -7,6 +7,10 @@ protocol EventSubscriber: AnyObject, Sendable {
     var connId: String { get }
     /// Whether the client may see session content (chat, agent, presence, health events).
     var canReadEvents: Bool { get }
+    /// What the handshake established, once it did.
+    var info: ConnectionInfo? { get }
+    /// Whether the connection subscribed to a subscription-gated event (true for the others).
+    func wants(_ event: EncodedEvent) -> Bool
     func deliver(_ event: EncodedEvent, droppable: Bool)
 }
 
@@ -33,7 +37,7 @@ public final class EventBus: Sendable {
     func publish(_ event: EncodedEvent, droppable: Bool = false) {
         let needsRead = !Self.openEvents.contains(event.name)
         let targets = subscribers.withLock { Array($0.values) }
-        for target in targets where !needsRead || target.canReadEvents {
+        for target in targets where (!needsRead || target.canReadEvents) && target.wants(event) {
             target.deliver(event, droppable: droppable)
         }
     }
@@ -46,12 +50,25 @@ public final class EventBus: Sendable {
         subscribers.withLock { $0.count }
     }
 
+    /// The connected clients that are tracked for presence (all but `cli` ones), newest first.
+    public func presence() -> [PresenceEntry] {
+        subscribers.withLock { subscribers in subscribers.values.compactMap { $0.info?.presence } }
+            .sorted { $0.ts != $1.ts ? $0.ts > $1.ts : ($0.instanceId ?? "") < ($1.instanceId ?? "") }
+    }
+
     func subscribe(_ subscriber: any EventSubscriber) {
         subscribers.withLock { $0[subscriber.connId] = subscriber }
+        if subscriber.info?.presence != nil { publishPresence() }
     }
 
     func unsubscribe(_ connId: String) {
-        _ = subscribers.withLock { $0.removeValue(forKey: connId) }
+        let removed = subscribers.withLock { $0.removeValue(forKey: connId) }
+        if removed?.info?.presence != nil { publishPresence() }
+    }
+
+    /// A tracked client came or went: everyone allowed to read gets the new list.
+    private func publishPresence() {
+        publish(.presence(PresenceEvent(presence: presence())))
     }
 
     /// Sends `tick` every `interval` until cancelled; a client that is behind skips a tick.

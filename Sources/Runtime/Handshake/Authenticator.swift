@@ -1,33 +1,76 @@
 import GeneratedProtocol
 
-/// Checks the shared secret a client presents in `connect.params.auth` (or, for clients of
-/// the older seed, as `?token=` / `x-gateway-token` on the upgrade request).
+/// Checks the credentials of a `connect`: the shared secret in `connect.params.auth` (or, for
+/// clients of the older seed, `?token=` / `x-gateway-token` on the upgrade request), or — for a
+/// connection with a verified device identity — that device's token, sent as `auth.deviceToken`
+/// or, as today's Control UI does, as `auth.token` in place of the shared token.
 struct Authenticator: Sendable {
     let configuration: AuthConfiguration
+    let deviceTokens: (any DeviceTokenVerifier)?
 
-    /// Nil when the client may proceed; otherwise the error OpenClaw answers with.
-    func failure(for auth: ConnectParams.Auth?, upgradeToken: String?) -> GatewayError? {
+    init(configuration: AuthConfiguration, deviceTokens: (any DeviceTokenVerifier)? = nil) {
+        self.configuration = configuration
+        self.deviceTokens = deviceTokens
+    }
+
+    /// How the client authenticated, or the error OpenClaw answers with.
+    func authenticate(
+        _ auth: ConnectParams.Auth?, upgradeToken: String?, device: VerifiedDevice?, role: String, scopes: [String]
+    ) async -> Result<AuthMethod, GatewayError> {
+        let secretMethod: AuthMethod
+        let presented: String?
         switch configuration.mode {
         case .none:
-            return nil
+            return .success(.none)
         case .token:
-            guard let presented = auth?.token ?? upgradeToken, !presented.isEmpty else {
-                return Self.error(
-                    "unauthorized: gateway token missing (send connect.params.auth.token)",
-                    code: "AUTH_TOKEN_MISSING", reason: "token_missing", next: "update_auth_configuration")
-            }
-            return Self.constantTimeEquals(presented, configuration.secret ?? "") ? nil : Self.error(
-                "unauthorized: gateway token mismatch (use the gateway's OPENCLAW_GATEWAY_TOKEN)",
-                code: "AUTH_TOKEN_MISMATCH", reason: "token_mismatch", next: "update_auth_credentials")
+            secretMethod = .token
+            presented = Self.nonEmpty(auth?.token) ?? Self.nonEmpty(upgradeToken)
         case .password:
-            guard let presented = auth?.password, !presented.isEmpty else {
-                return Self.error(
-                    "unauthorized: gateway password missing (send connect.params.auth.password)",
-                    code: "AUTH_PASSWORD_MISSING", reason: "password_missing", next: "update_auth_configuration")
+            secretMethod = .password
+            presented = Self.nonEmpty(auth?.password)
+        }
+        if let presented, Self.constantTimeEquals(presented, configuration.secret ?? "") {
+            return .success(secretMethod)
+        }
+        // A device token: named as such, or the token a device sends in place of the shared one.
+        let explicitDeviceToken = Self.nonEmpty(auth?.deviceToken)
+        if let device, let candidate = explicitDeviceToken ?? Self.nonEmpty(auth?.token), let verifier = deviceTokens {
+            switch await verifier.check(token: candidate, deviceId: device.id, role: role, scopes: scopes) {
+            case .valid:
+                return .success(.deviceToken)
+            case .scopeMismatch:
+                return .failure(Self.error(
+                    "unauthorized: the device token was issued for fewer scopes; connect with the gateway token to get a new one",
+                    code: .authScopeMismatch, reason: "scope_mismatch", next: "review_auth_configuration"))
+            case .unavailable:
+                return .failure(.unavailable("device registry unavailable; retry shortly", retryAfterMs: 1000))
+            case .mismatch where explicitDeviceToken != nil || presented == nil || candidate.hasPrefix(verifier.tokenPrefix):
+                return .failure(Self.error(
+                    "unauthorized: device token mismatch (revoked, or issued to another device or role)",
+                    code: .authDeviceTokenMismatch, reason: "device_token_mismatch", next: "update_auth_credentials"))
+            case .mismatch:
+                break
             }
-            return Self.constantTimeEquals(presented, configuration.secret ?? "") ? nil : Self.error(
-                "unauthorized: gateway password mismatch",
-                code: "AUTH_PASSWORD_MISMATCH", reason: "password_mismatch", next: "update_auth_credentials")
+        }
+        let canRetry = device != nil && explicitDeviceToken == nil && Self.nonEmpty(auth?.token) != nil
+        switch (secretMethod, presented) {
+        case (.password, nil):
+            return .failure(Self.error(
+                "unauthorized: gateway password missing (send connect.params.auth.password)",
+                code: .authPasswordMissing, reason: "password_missing", next: "update_auth_configuration"))
+        case (.password, _):
+            return .failure(Self.error(
+                "unauthorized: gateway password mismatch", code: .authPasswordMismatch, reason: "password_mismatch",
+                next: "update_auth_credentials"))
+        case (_, nil):
+            return .failure(Self.error(
+                "unauthorized: gateway token missing (send connect.params.auth.token)",
+                code: .authTokenMissing, reason: "token_missing", next: "update_auth_configuration"))
+        default:
+            return .failure(Self.error(
+                "unauthorized: gateway token mismatch (use the gateway's OPENCLAW_GATEWAY_TOKEN)",
+                code: .authTokenMismatch, reason: "token_mismatch", next: canRetry ? "retry_with_device_token" : "update_auth_credentials",
+                canRetryWithDeviceToken: canRetry))
         }
     }
 
@@ -35,17 +78,24 @@ struct Authenticator: Sendable {
     static func lockedOut(retryAfterMs: Int) -> GatewayError {
         var error = Self.error(
             "unauthorized: too many failed authentication attempts; retry later",
-            code: "AUTH_RATE_LIMITED", reason: "rate_limited", next: "wait_then_retry")
+            code: .authRateLimited, reason: "rate_limited", next: "wait_then_retry")
         error.retryable = true
         error.retryAfterMs = retryAfterMs
         return error
     }
 
-    private static func error(_ message: String, code: String, reason: String, next: String) -> GatewayError {
+    private static func error(
+        _ message: String, code: ErrorDetailCode, reason: String, next: String, canRetryWithDeviceToken: Bool = false
+    ) -> GatewayError {
         .invalidRequest(message, details: [
-            "code": .string(code), "authReason": .string(reason), "canRetryWithDeviceToken": false,
-            "recommendedNextStep": .string(next),
+            "code": .string(code.rawValue), "authReason": .string(reason),
+            "canRetryWithDeviceToken": .bool(canRetryWithDeviceToken), "recommendedNextStep": .string(next),
         ])
+    }
+
+    private static func nonEmpty(_ text: String?) -> String? {
+        guard let text, !text.isEmpty else { return nil }
+        return text
     }
 
     /// Compares without an early exit, so the time taken says nothing about where the

@@ -33,6 +33,7 @@ public final class GatewayServer<Methods: GatewayMethods>: Service, Sendable {
         methods: Methods,
         makeContext: @escaping @Sendable (ConnectionInfo) -> Methods.Context,
         eventBus: EventBus,
+        deviceTokens: (any DeviceTokenVerifier)? = nil,
         probes: HealthProbes = .none,
         controlUI: ControlUIConfiguration = .init(),
         metrics: GatewayMetrics = GatewayMetrics(),
@@ -47,7 +48,7 @@ public final class GatewayServer<Methods: GatewayMethods>: Service, Sendable {
         self.logger = logger
         self.environment = ConnectionEnvironment(
             configuration: configuration, dispatcher: Dispatcher(methods: methods), makeContext: makeContext,
-            eventBus: eventBus, metrics: metrics, logger: logger)
+            eventBus: eventBus, deviceTokens: deviceTokens, metrics: metrics, logger: logger)
     }
 
     /// Starts a graceful shutdown (what SIGTERM does inside a `ServiceGroup`).

@@ -34,6 +34,9 @@ struct ConformanceCommand: AsyncParsableCommand {
     @Option(help: "Also write the report as JSON to this file.")
     var json: String?
 
+    @Option(name: .customLong("protocol"), help: "The protocol version to speak: 4 (today's clients, the default) or 3; cases of the other version are skipped.")
+    var protocolVersion: Int = ConformanceSuite.newestProtocol
+
     @Flag(help: "List the selected cases and exit.")
     var list = false
 
@@ -42,6 +45,9 @@ struct ConformanceCommand: AsyncParsableCommand {
             throw ValidationError("--url must be a ws://HOST:PORT URL")
         }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        guard ConformanceSuite.protocols.contains(protocolVersion) else {
+            throw ValidationError("--protocol must be one of \(ConformanceSuite.protocols.map(String.init).joined(separator: ", "))")
+        }
     }
 
     func run() async throws {
@@ -51,6 +57,7 @@ struct ConformanceCommand: AsyncParsableCommand {
         configuration.only = only
         configuration.skipModel = skipModel
         configuration.timeout = .milliseconds(Int(timeout * 1000))
+        configuration.protocolVersion = protocolVersion
         let runner = ConformanceRunner(configuration: configuration)
         if list {
             for testCase in runner.selectedCases() { print("\(testCase.id)  \(testCase.summary)") }

@@ -6,6 +6,17 @@ struct ParsedSpec: Sendable {
         var upstreamName: String?
         var upstreamVersion: String?
         var upstreamSchema: String?
+        /// The protocol version the published schema describes (`info.upstream.protocol`).
+        var upstreamProtocol: Int?
+    }
+
+    /// One protocol version the spec describes (`protocols`).
+    struct ProtocolVersion: Sendable {
+        var version: Int
+        var pointer: JSONPointer
+        var summary: String
+        /// The OpenClaw release that introduced it.
+        var since: String?
     }
 
     struct Limits: Sendable {
@@ -32,6 +43,45 @@ struct ParsedSpec: Sendable {
         var response: Named
         var event: Named
         var error: Named
+        /// The client's `cancel` frame, when the protocol has one.
+        var cancel: Named?
+    }
+
+    /// A `details.code` a failed response may carry (`errorDetails`).
+    struct ErrorDetail: Sendable {
+        var code: String
+        var pointer: JSONPointer
+        /// The error code of the response that carries it.
+        var error: Named
+        /// The close code that follows, when the connection is closed.
+        var closeCode: Int?
+        var summary: String
+    }
+
+    /// An event only connections that asked for it receive (`events.<name>.subscription`).
+    struct Subscription: Sendable {
+        var pointer: JSONPointer
+        var subscribe: Named
+        var unsubscribe: Named
+        /// The payload property a subscription is keyed by, or nil for all-or-nothing.
+        var key: String?
+    }
+
+    /// One step of an event-order rule: an event matching some payload values, or the response
+    /// to a method.
+    enum OrderStep: Sendable {
+        case event(Named, match: [(pointer: String, value: JSONTree)], at: JSONPointer)
+        case response(Named)
+    }
+
+    /// Frames about one run that must arrive in this order (`eventOrder`).
+    struct OrderRule: Sendable {
+        var name: String
+        var pointer: JSONPointer
+        var summary: String
+        /// The payload property (and request param) that ties the frames to one run.
+        var correlate: String
+        var steps: [OrderStep]
     }
 
     struct ErrorCode: Sendable {
@@ -58,6 +108,8 @@ struct ParsedSpec: Sendable {
         var result: JSONTree
         /// Server state the example needs that a client cannot create through the protocol.
         var dependsOn: String?
+        /// The protocol versions it applies to; nil: every version the method exists in.
+        var protocols: [Int]?
     }
 
     struct InvalidExample: Sendable {
@@ -65,6 +117,7 @@ struct ParsedSpec: Sendable {
         var pointer: JSONPointer
         var params: JSONTree
         var error: Named
+        var protocols: [Int]?
     }
 
     struct Method: Sendable {
@@ -82,6 +135,8 @@ struct ParsedSpec: Sendable {
         var upstreamParams: String?
         var upstreamResult: String?
         var deviation: String?
+        var since: String?
+        var protocolRule: ProtocolRule?
     }
 
     struct Event: Sendable {
@@ -93,13 +148,19 @@ struct ParsedSpec: Sendable {
         var examples: [(pointer: JSONPointer, payload: JSONTree)]
         var upstream: String?
         var deviation: String?
+        var since: String?
+        var protocolRule: ProtocolRule?
+        var subscription: Subscription?
     }
 
     var file: String
     var info: Info
-    var protocolVersion: Int
+    /// Sorted by version.
+    var protocols: [ProtocolVersion]
     var limits: Limits
     var frames: Frames
+    var errorDetails: [ErrorDetail]
+    var eventOrder: [OrderRule]
     var scopes: [Scope]
     var errors: [ErrorCode]
     var closeCodes: [CloseCode]

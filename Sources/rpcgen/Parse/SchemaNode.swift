@@ -61,6 +61,8 @@ struct SchemaNode: Equatable, Sendable {
         var openEnum = false
         var deviation: String?
         var since: String?
+        /// `x-protocol`: the versions the property exists in or is required in.
+        var protocolRule: ProtocolRule?
     }
 
     var pointer: JSONPointer

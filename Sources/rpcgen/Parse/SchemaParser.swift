@@ -1,7 +1,7 @@
 /// Reads schema nodes, accepting only the documented JSON-Schema subset.
 struct SchemaParser {
     static let documentationKeywords: Set<String> = ["description", "title", "default", "examples"]
-    static let extensionKeywords: Set<String> = ["x-swift-name", "x-open-enum", "x-deviation", "x-since"]
+    static let extensionKeywords: Set<String> = ["x-swift-name", "x-open-enum", "x-deviation", "x-since", "x-protocol"]
     /// Keywords of JSON Schema this generator deliberately does not support, named so the
     /// error can say "unsupported" rather than "unknown".
     static let unsupportedKeywords: Set<String> = [
@@ -57,6 +57,10 @@ struct SchemaParser {
             if let flag = value.boolValue { extensions.openEnum = flag } else {
                 diagnostics.error("'x-open-enum' must be a boolean", at: pointer.appending("x-open-enum"))
             }
+        }
+        if let value = members["x-protocol"] {
+            extensions.protocolRule = ProtocolRule.parse(
+                value, at: pointer.appending("x-protocol"), allowRequirements: true, diagnostics: &diagnostics)
         }
         for key in ["x-deviation", "x-since"] {
             guard let value = members[key] else { continue }

@@ -33,21 +33,116 @@ struct SpecParser {
     private mutating func parseDocument(_ tree: JSONTree) -> ParsedSpec? {
         guard var root = ObjectReader(tree, at: .root, what: "the spec", diagnostics: &diagnostics) else { return nil }
         let info = parseInfo(&root)
-        let protocolVersion = root.integer("protocol", required: true, &diagnostics)
+        let protocols = parseProtocols(&root)
         let limits = parseLimits(&root)
         let frames = parseFrames(&root)
         let scopes = parseScopes(&root)
         let errors = parseErrors(&root)
         let closeCodes = parseCloseCodes(&root)
+        let errorDetails = parseErrorDetails(&root)
         let definitions = parseDefinitions(&root)
         let methods = parseMethods(&root)
         let events = parseEvents(&root)
+        let eventOrder = parseEventOrder(&root)
         root.reportUnknownKeys(&diagnostics, allowed: ["$comment"])
-        guard let info, let protocolVersion, let limits, let frames else { return nil }
+        guard let info, !protocols.isEmpty, let limits, let frames else { return nil }
         return ParsedSpec(
-            file: diagnostics.file, info: info, protocolVersion: protocolVersion, limits: limits, frames: frames,
-            scopes: scopes, errors: errors, closeCodes: closeCodes, methods: methods, events: events,
-            definitions: definitions)
+            file: diagnostics.file, info: info, protocols: protocols, limits: limits, frames: frames,
+            errorDetails: errorDetails, eventOrder: eventOrder, scopes: scopes, errors: errors, closeCodes: closeCodes,
+            methods: methods, events: events, definitions: definitions)
+    }
+
+    /// `protocols`: version (as a string key) → `{summary, since?}`; at least one.
+    private mutating func parseProtocols(_ root: inout ObjectReader) -> [ParsedSpec.ProtocolVersion] {
+        guard root.has("protocols") || !root.has("protocol") else {
+            diagnostics.error(
+                "'protocol' was replaced by 'protocols'", at: JSONPointer.root.appending("protocol"),
+                hint: "write \"protocols\": {\"3\": {\"summary\": \"…\"}}, one entry per version the spec describes")
+            _ = root.value("protocol")
+            return []
+        }
+        var versions: [ParsedSpec.ProtocolVersion] = []
+        section(&root, "protocols") { parser, key, entry in
+            let summary = entry.string("summary", required: true, &parser.diagnostics)
+            let since = entry.string("since", required: false, &parser.diagnostics)
+            guard let version = Int(key), version >= 1, String(version) == key else {
+                parser.diagnostics.error("protocol version '\(key)' must be a positive integer", at: entry.pointer)
+                return
+            }
+            versions.append(.init(version: version, pointer: entry.pointer, summary: summary ?? "", since: since))
+        }
+        if versions.isEmpty, root.has("protocols") {
+            diagnostics.error("'protocols' must list at least one version", at: JSONPointer.root.appending("protocols"))
+        }
+        return versions.sorted { $0.version < $1.version }
+    }
+
+    /// `errorDetails`: `details.code` → `{error, closeCode?, summary}` (optional section).
+    private mutating func parseErrorDetails(_ root: inout ObjectReader) -> [ParsedSpec.ErrorDetail] {
+        guard root.has("errorDetails") else { return [] }
+        var details: [ParsedSpec.ErrorDetail] = []
+        section(&root, "errorDetails") { parser, code, entry in
+            let summary = entry.string("summary", required: true, &parser.diagnostics)
+            let error = entry.string("error", required: true, &parser.diagnostics)
+            let closeCode = entry.integer("closeCode", required: false, &parser.diagnostics)
+            if code.range(of: "^[A-Z][A-Z0-9_]*$", options: .regularExpression) == nil {
+                parser.diagnostics.error("detail code '\(code)' must be UPPER_SNAKE_CASE", at: entry.pointer)
+            }
+            guard let error else { return }
+            details.append(.init(
+                code: code, pointer: entry.pointer, error: .init(name: error, pointer: entry.pointer.appending("error")),
+                closeCode: closeCode, summary: summary ?? ""))
+        }
+        return details
+    }
+
+    /// `eventOrder`: a list of `{name, summary, correlate, steps}` (optional section).
+    private mutating func parseEventOrder(_ root: inout ObjectReader) -> [ParsedSpec.OrderRule] {
+        guard let items = root.array("eventOrder", required: false, &diagnostics) else { return [] }
+        var rules: [ParsedSpec.OrderRule] = []
+        for (index, item) in items.enumerated() {
+            let pointer = JSONPointer.root.appending("eventOrder").appending(index)
+            guard var reader = ObjectReader(item, at: pointer, what: "an event-order rule", diagnostics: &diagnostics) else { continue }
+            let name = reader.string("name", required: true, &diagnostics)
+            let summary = reader.string("summary", required: true, &diagnostics)
+            let correlate = reader.string("correlate", required: true, &diagnostics)
+            var steps: [ParsedSpec.OrderStep] = []
+            for (stepIndex, stepTree) in (reader.array("steps", required: true, &diagnostics) ?? []).enumerated() {
+                let stepPointer = pointer.appending("steps").appending(stepIndex)
+                if let step = parseOrderStep(stepTree, at: stepPointer) { steps.append(step) }
+            }
+            reader.reportUnknownKeys(&diagnostics)
+            if steps.count < 2 { diagnostics.error("an event-order rule needs at least two steps", at: pointer.appending("steps")) }
+            if let name, name.range(of: "^[a-z][a-z0-9-]*$", options: .regularExpression) == nil {
+                diagnostics.error("rule name '\(name)' must be lower-case words joined by '-'", at: pointer.appending("name"))
+            }
+            guard let name, let summary, let correlate else { continue }
+            rules.append(.init(name: name, pointer: pointer, summary: summary, correlate: correlate, steps: steps))
+        }
+        return rules
+    }
+
+    /// `{"event": name, "match"?: {"/pointer": value}}` or `{"response": method}`.
+    private mutating func parseOrderStep(_ tree: JSONTree, at pointer: JSONPointer) -> ParsedSpec.OrderStep? {
+        guard var reader = ObjectReader(tree, at: pointer, what: "a step", diagnostics: &diagnostics) else { return nil }
+        defer { reader.reportUnknownKeys(&diagnostics) }
+        if reader.has("response") {
+            guard let method = reader.string("response", required: true, &diagnostics) else { return nil }
+            if reader.has("event") { diagnostics.error("a step is either an event or a response, not both", at: pointer) }
+            return .response(.init(name: method, pointer: pointer.appending("response")))
+        }
+        guard let event = reader.string("event", required: true, &diagnostics) else { return nil }
+        var match: [(pointer: String, value: JSONTree)] = []
+        if let conditions = reader.object("match", required: false, &diagnostics) {
+            for key in conditions.members.keys.sorted() {
+                guard key.hasPrefix("/") else {
+                    diagnostics.error("a match key must be a JSON pointer into the payload (\"/state\")", at: conditions.pointer.appending(key))
+                    continue
+                }
+                match.append((key, conditions.members[key]!))
+            }
+        }
+        return .event(.init(name: event, pointer: pointer.appending("event")), match: match, at: pointer)
     }
 
     private mutating func parseInfo(_ root: inout ObjectReader) -> ParsedSpec.Info? {
@@ -59,6 +154,7 @@ struct SpecParser {
             info.upstreamName = upstream.string("name", required: true, &diagnostics)
             info.upstreamVersion = upstream.string("version", required: true, &diagnostics)
             info.upstreamSchema = upstream.string("schema", required: true, &diagnostics)
+            info.upstreamProtocol = upstream.integer("protocol", required: false, &diagnostics)
             upstream.reportUnknownKeys(&diagnostics)
         }
         reader.reportUnknownKeys(&diagnostics)
@@ -121,9 +217,10 @@ struct SpecParser {
         let response = reference(&reader, "response")
         let event = reference(&reader, "event")
         let error = reference(&reader, "error")
+        let cancel = reader.has("cancel") ? reference(&reader, "cancel") : nil
         reader.reportUnknownKeys(&diagnostics)
         guard let request, let response, let event, let error else { return nil }
-        return .init(request: request, response: response, event: event, error: error)
+        return .init(request: request, response: response, event: event, error: error, cancel: cancel)
     }
 
     /// Iterates the members of an object section in sorted key order.
@@ -228,11 +325,14 @@ struct SpecParser {
             let params = example.value("params")
             let result = example.value("result")
             let dependsOn = example.string("dependsOn", required: false, &diagnostics)
+            let protocols = versionList(&example)
             if params == nil { diagnostics.error("missing required key 'params'", at: example.pointer) }
             if result == nil { diagnostics.error("missing required key 'result'", at: example.pointer) }
             example.reportUnknownKeys(&diagnostics)
             if let params, let result {
-                examples.append(.init(name: exampleName, pointer: example.pointer, params: params, result: result, dependsOn: dependsOn))
+                examples.append(.init(
+                    name: exampleName, pointer: example.pointer, params: params, result: result, dependsOn: dependsOn,
+                    protocols: protocols))
             }
         }
         var invalid: [ParsedSpec.InvalidExample] = []
@@ -242,10 +342,11 @@ struct SpecParser {
             let params = example.value("params")
             if params == nil { diagnostics.error("missing required key 'params'", at: example.pointer) }
             let error = example.string("error", required: true, &diagnostics)
+            let protocols = versionList(&example)
             example.reportUnknownKeys(&diagnostics)
             if let params, let error {
                 invalid.append(.init(name: exampleName, pointer: example.pointer, params: params,
-                                     error: .init(name: error, pointer: example.pointer.appending("error"))))
+                                     error: .init(name: error, pointer: example.pointer.appending("error")), protocols: protocols))
             }
         }
         if examples.isEmpty { diagnostics.error("method '\(name)' needs at least one example", at: entry.pointer) }
@@ -262,11 +363,31 @@ struct SpecParser {
             upstream.reportUnknownKeys(&diagnostics)
         }
         let deviation = entry.string("x-deviation", required: false, &diagnostics)
+        let since = entry.string("x-since", required: false, &diagnostics)
+        let rule = protocolRule(&entry)
         guard let summary, let params, let result else { return nil }
         return .init(
             name: name, pointer: entry.pointer, summary: summary, description: description, scope: scope,
             params: params, result: result, emits: emits, errors: errors, examples: examples, invalid: invalid,
-            upstreamParams: upstreamParams, upstreamResult: upstreamResult, deviation: deviation)
+            upstreamParams: upstreamParams, upstreamResult: upstreamResult, deviation: deviation, since: since,
+            protocolRule: rule)
+    }
+
+    /// An example's `protocols`: a non-empty list of versions, or nil when absent.
+    private mutating func versionList(_ reader: inout ObjectReader) -> [Int]? {
+        guard let items = reader.array("protocols", required: false, &diagnostics) else { return nil }
+        let versions = items.compactMap(\.integerValue)
+        if versions.isEmpty || versions.count != items.count {
+            diagnostics.error("'protocols' must be a non-empty list of protocol versions", at: reader.pointer.appending("protocols"))
+            return nil
+        }
+        return versions.sorted()
+    }
+
+    /// A method's or event's `x-protocol` (`from` / `until` only).
+    private mutating func protocolRule(_ reader: inout ObjectReader) -> ProtocolRule? {
+        guard let tree = reader.value("x-protocol") else { return nil }
+        return ProtocolRule.parse(tree, at: reader.pointer.appending("x-protocol"), allowRequirements: false, diagnostics: &diagnostics)
     }
 
     private mutating func parseEvents(_ root: inout ObjectReader) -> [ParsedSpec.Event] {
@@ -279,12 +400,29 @@ struct SpecParser {
             if items.isEmpty { parser.diagnostics.error("event '\(name)' needs at least one example", at: entry.pointer) }
             let upstream = entry.string("x-upstream", required: false, &parser.diagnostics)
             let deviation = entry.string("x-deviation", required: false, &parser.diagnostics)
+            let since = entry.string("x-since", required: false, &parser.diagnostics)
+            let rule = parser.protocolRule(&entry)
+            let subscription = parser.parseSubscription(&entry)
             guard let summary, let payload, let sequenced else { return }
             let examples = items.enumerated().map { (entry.pointer.appending("examples").appending($0.offset), $0.element) }
             events.append(.init(
                 name: name, pointer: entry.pointer, summary: summary, payload: payload, sequenced: sequenced,
-                examples: examples, upstream: upstream, deviation: deviation))
+                examples: examples, upstream: upstream, deviation: deviation, since: since, protocolRule: rule,
+                subscription: subscription))
         }
         return events
+    }
+
+    /// `subscription`: `{subscribe, unsubscribe, key?}`.
+    private mutating func parseSubscription(_ entry: inout ObjectReader) -> ParsedSpec.Subscription? {
+        guard var reader = entry.object("subscription", required: false, &diagnostics) else { return nil }
+        let subscribe = reader.string("subscribe", required: true, &diagnostics)
+        let unsubscribe = reader.string("unsubscribe", required: true, &diagnostics)
+        let key = reader.string("key", required: false, &diagnostics)
+        reader.reportUnknownKeys(&diagnostics)
+        guard let subscribe, let unsubscribe else { return nil }
+        return .init(
+            pointer: reader.pointer, subscribe: .init(name: subscribe, pointer: reader.pointer.appending("subscribe")),
+            unsubscribe: .init(name: unsubscribe, pointer: reader.pointer.appending("unsubscribe")), key: key)
     }
 }

@@ -1,8 +1,9 @@
 /// Checks a JSON value against a schema node at generation time, so a wrong example is a
 /// spec error with a pointer instead of a failing test later. Same rules as the generated
-/// runtime validator.
+/// runtime validator. With a `protocolVersion`, the `x-protocol` rules of properties apply too.
 struct ExampleValidator {
     let definitions: [String: SchemaNode]
+    var protocolVersion: Int?
 
     /// The first violation as (path inside the value, message), or nil when the value conforms.
     func firstViolation(of value: JSONTree, against schema: SchemaNode, path: String = "") -> (path: String, message: String)? {
@@ -49,6 +50,7 @@ struct ExampleValidator {
             for name in rules.required where members[name] == nil {
                 return (at, "must have required property '\(name)'")
             }
+            if let version = protocolVersion, let violation = versionViolation(members, rules, version, at) { return violation }
             let declared = Dictionary(uniqueKeysWithValues: rules.properties.map { ($0.name, $0.schema) })
             for key in members.keys.sorted() {
                 let memberPath = path + "/" + key
@@ -65,6 +67,23 @@ struct ExampleValidator {
             }
             return nil
         }
+    }
+
+    /// A property present where its protocol lacks it, or absent where its protocol requires it.
+    private func versionViolation(
+        _ members: [String: JSONTree], _ rules: SchemaNode.ObjectRules, _ version: Int, _ at: String
+    ) -> (path: String, message: String)? {
+        for (name, schema) in rules.properties {
+            guard let rule = schema.extensions.protocolRule else { continue }
+            if members[name] != nil, !rule.isAvailable(in: version) {
+                return (at, "must NOT have property '\(name)' in protocol \(version)")
+            }
+            let applies = rule.when.allSatisfy { sibling, value in members[sibling]?.stringValue == value }
+            if members[name] == nil, rule.isRequired(in: version), applies {
+                return (at, "must have required property '\(name)' in protocol \(version)")
+            }
+        }
+        return nil
     }
 
     private func bounds(_ number: Double, _ rules: SchemaNode.NumberRules, _ at: String) -> (path: String, message: String)? {

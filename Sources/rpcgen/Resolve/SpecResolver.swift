@@ -4,14 +4,14 @@ struct SpecResolver {
     /// Names the generated support code uses; a definition may not take them.
     static let reservedTypeNames: Set<String> = [
         "JSONValue", "Nullable", "Schema", "SchemaValidator", "SchemaViolation", "GatewayError", "GatewayMethods",
-        "Dispatcher", "DispatchOutcome", "IncomingRequest", "MethodName", "EventName", "ErrorCode", "ProtocolLimits",
+        "Dispatcher", "DispatchOutcome", "ParamsDecoder", "ProtocolVersion", "ProtocolRule", "ResponseFollowUps", "EventSubscriptions", "EventSubscription", "ErrorDetailCode", "RequestDecoding", "IncomingRequest", "MethodName", "EventName", "ErrorCode", "ProtocolLimits",
         "ProtocolInfo", "MethodDescriptor", "EventDescriptor", "GatewayEvent", "CloseCode", "Scope", "SchemaTable",
         "SpecCatalog", "AnyCodingKey", "String", "Int", "Double", "Bool", "Array", "Dictionary", "Optional", "Error", "Data",
     ]
 
-    private var diagnostics: DiagnosticCollector
-    private let spec: ParsedSpec
-    private let definitions: [String: SchemaNode]
+    var diagnostics: DiagnosticCollector
+    let spec: ParsedSpec
+    let definitions: [String: SchemaNode]
 
     static func resolve(_ spec: ParsedSpec) throws -> ResolvedSpec {
         var resolver = SpecResolver(spec: spec)
@@ -41,6 +41,10 @@ struct SpecResolver {
         for event in spec.events {
             checkEvent(event)
         }
+        checkProtocolVersions()
+        checkErrorDetails()
+        checkSubscriptions()
+        checkEventOrder()
         guard !diagnostics.hasErrors else { return }
         validateExamples()
     }
@@ -112,14 +116,14 @@ struct SpecResolver {
         }
     }
 
-    private mutating func checkNamed(_ named: ParsedSpec.Named, among names: [String], what: String) {
+    mutating func checkNamed(_ named: ParsedSpec.Named, among names: [String], what: String) {
         guard !names.contains(named.name) else { return }
         diagnostics.error(
             "unknown \(what) '\(named.name)'", at: named.pointer,
             hint: NameSuggester.suggestion(for: named.name, among: names).map { "did you mean \($0)?" })
     }
 
-    private mutating func checkDefinitionRef(_ named: ParsedSpec.Named) {
+    mutating func checkDefinitionRef(_ named: ParsedSpec.Named) {
         guard definitions[named.name] == nil else { return }
         diagnostics.error(
             "unknown $ref '#/definitions/\(named.name)'", at: named.pointer,
@@ -158,8 +162,8 @@ struct SpecResolver {
     }
 
     private mutating func checkMethod(_ method: ParsedSpec.Method, errorCodes: [String]) {
-        if method.name.range(of: "^[a-z][a-zA-Z0-9]*(\\.[a-z][a-zA-Z0-9]*)*$", options: .regularExpression) == nil {
-            diagnostics.error("method name '\(method.name)' must be dot-separated lowerCamelCase words", at: method.pointer)
+        if method.name.range(of: "^[a-z][a-zA-Z0-9-]*(\\.[a-z][a-zA-Z0-9-]*)*$", options: .regularExpression) == nil {
+            diagnostics.error("method name '\(method.name)' must be dot-separated lowerCamelCase words (or kebab-case)", at: method.pointer)
         }
         checkDefinitionRef(method.params)
         checkDefinitionRef(method.result)
@@ -187,41 +191,67 @@ struct SpecResolver {
         checkDefinitionRef(event.payload)
     }
 
+    /// Every example is validated in every protocol version it applies to. A violation that
+    /// every version shares is reported once; one that depends on the version names it.
     private mutating func validateExamples() {
-        let validator = ExampleValidator(definitions: definitions)
         for method in spec.methods {
             let params = definition(method.params.name), result = definition(method.result.name)
+            let available = versions(available: method.protocolRule)
             for example in method.examples {
-                if let violation = validator.firstViolation(of: example.params, against: params) {
-                    diagnostics.error(
-                        "example params do not match \(method.params.name): \(violation.path) \(violation.message)",
-                        at: example.pointer.appending("params"))
+                let versions = example.protocols ?? available
+                report(violations(of: example.params, against: params, in: versions), of: versions.count, at: example.pointer.appending("params")) {
+                    "example params do not match \(method.params.name)\($0): \($1.path) \($1.message)"
                 }
-                if let violation = validator.firstViolation(of: example.result, against: result) {
-                    diagnostics.error(
-                        "example result does not match \(method.result.name): \(violation.path) \(violation.message)",
-                        at: example.pointer.appending("result"))
+                report(violations(of: example.result, against: result, in: versions), of: versions.count, at: example.pointer.appending("result")) {
+                    "example result does not match \(method.result.name)\($0): \($1.path) \($1.message)"
                 }
             }
-            for example in method.invalid where validator.firstViolation(of: example.params, against: params) == nil {
+            for example in method.invalid {
+                let versions = example.protocols ?? available
+                let accepted = versions.filter { version in
+                    ExampleValidator(definitions: definitions, protocolVersion: version).firstViolation(of: example.params, against: params) == nil
+                }
+                guard !accepted.isEmpty else { continue }
+                let which = accepted.count == versions.count ? "" : " in protocol \(accepted.map(String.init).joined(separator: ", "))"
                 diagnostics.error(
-                    "invalid example is accepted by \(method.params.name)", at: example.pointer.appending("params"),
+                    "invalid example is accepted by \(method.params.name)\(which)", at: example.pointer.appending("params"),
                     hint: "an invalid example must violate the params schema")
             }
         }
         for event in spec.events {
             let payload = definition(event.payload.name)
+            let eventVersions = versions(available: event.protocolRule)
             for (pointer, example) in event.examples {
-                if let violation = validator.firstViolation(of: example, against: payload) {
-                    diagnostics.error(
-                        "example payload does not match \(event.payload.name): \(violation.path) \(violation.message)",
-                        at: pointer)
+                report(violations(of: example, against: payload, in: eventVersions), of: eventVersions.count, at: pointer) {
+                    "example payload does not match \(event.payload.name)\($0): \($1.path) \($1.message)"
                 }
             }
         }
     }
 
-    private func definition(_ name: String) -> SchemaNode {
+    private func violations(of value: JSONTree, against schema: SchemaNode, in versions: [Int]) -> [(version: Int, violation: (path: String, message: String))] {
+        versions.compactMap { version in
+            ExampleValidator(definitions: definitions, protocolVersion: version).firstViolation(of: value, against: schema).map { (version, $0) }
+        }
+    }
+
+    /// One error when all `checked` versions have the same violation, else one per version.
+    private mutating func report(
+        _ found: [(version: Int, violation: (path: String, message: String))], of checked: Int, at pointer: JSONPointer,
+        _ message: (String, (path: String, message: String)) -> String
+    ) {
+        guard let first = found.first else { return }
+        let shared = found.count == checked && found.allSatisfy { $0.violation == first.violation }
+        if shared, !first.violation.message.contains(" in protocol ") {
+            diagnostics.error(message("", first.violation), at: pointer)
+            return
+        }
+        for (version, violation) in found {
+            diagnostics.error(message(" in protocol \(version)", violation), at: pointer)
+        }
+    }
+
+    func definition(_ name: String) -> SchemaNode {
         definitions[name] ?? SchemaNode(pointer: .root, kind: .any)
     }
 }

@@ -23,6 +23,7 @@ indirect enum IRSchema: Sendable, Equatable {
 struct IRSchemaProperty: Sendable, Equatable {
     var name: String
     var schema: IRSchema
+    var protocolRule: IRProtocolRule?
 }
 
 struct IRNamedSchema: Sendable, Equatable {

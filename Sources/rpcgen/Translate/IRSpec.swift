@@ -6,9 +6,15 @@ struct IRSpec: Sendable, Equatable {
     var title: String
     var summary: String
     var upstream: String?
-    var protocolVersion: Int
+    /// The versions the spec describes, ascending (never empty).
+    var protocols: [IRProtocolVersion]
+    /// The version the published upstream schema describes, when the spec says.
+    var upstreamProtocol: Int?
     var limits: IRLimits
     var frames: IRFrames
+    /// `details.code` values failed responses carry, sorted by code.
+    var errorDetails: [IRErrorDetail]
+    var eventOrder: [IREventOrderRule]
     var scopes: [IRScope]
     var errors: [IRErrorCode]
     var closeCodes: [IRCloseCode]
@@ -18,6 +24,50 @@ struct IRSpec: Sendable, Equatable {
     var events: [IREvent]
     /// Validation schemas by definition (JSON) name, sorted by name.
     var schemas: [IRNamedSchema]
+
+    /// The newest version: what a client offering every version gets.
+    var newestProtocol: Int { protocols.last?.version ?? 1 }
+    var allProtocols: [Int] { protocols.map(\.version) }
+}
+
+struct IRProtocolVersion: Sendable, Equatable {
+    var version: Int
+    var summary: String
+    var since: String?
+}
+
+struct IRErrorDetail: Sendable, Equatable {
+    var code: String
+    var error: String
+    var closeCode: Int?
+    var summary: String
+}
+
+/// Frames about one run (tied together by `correlate`) that arrive in the order of `steps`.
+struct IREventOrderRule: Sendable, Equatable {
+    enum Step: Sendable, Equatable {
+        /// An event whose payload has these values at these JSON pointers (values as compact JSON).
+        case event(String, match: [IRMatch])
+        /// The response to a request for this method about the run.
+        case response(String)
+    }
+
+    var name: String
+    var summary: String
+    var correlate: String
+    var steps: [Step]
+}
+
+struct IRMatch: Sendable, Equatable {
+    var pointer: String
+    /// Compact JSON.
+    var value: String
+}
+
+struct IREventSubscription: Sendable, Equatable {
+    var subscribe: String
+    var unsubscribe: String
+    var key: String?
 }
 
 struct IRLimits: Sendable, Equatable {
@@ -39,6 +89,8 @@ struct IRFrames: Sendable, Equatable {
     var response: String
     var event: String
     var error: String
+    /// The client's cancel frame, when the protocol has one.
+    var cancel: String?
 }
 
 struct IRScope: Sendable, Equatable {
@@ -67,12 +119,15 @@ struct IRMethod: Sendable, Equatable {
         /// Server state the example's success needs that a client cannot create through the
         /// protocol (an agent, a model in the catalog); nil when any conforming gateway succeeds.
         var dependsOn: String?
+        /// The protocol versions the example applies to.
+        var protocols: [Int]
     }
 
     struct InvalidExample: Sendable, Equatable {
         var name: String?
         var params: String
         var error: String
+        var protocols: [Int]
     }
 
     var name: String
@@ -89,6 +144,10 @@ struct IRMethod: Sendable, Equatable {
     var examples: [Example]
     var invalid: [InvalidExample]
     var deviation: String?
+    /// The OpenClaw release that introduced it, when newer than the reference schema.
+    var since: String?
+    /// The protocol versions it exists in.
+    var protocols: [Int]
 }
 
 struct IREvent: Sendable, Equatable {
@@ -99,4 +158,8 @@ struct IREvent: Sendable, Equatable {
     var sequenced: Bool
     var examples: [String]
     var deviation: String?
+    var since: String?
+    var protocols: [Int]
+    /// Only connections that subscribed receive it.
+    var subscription: IREventSubscription?
 }

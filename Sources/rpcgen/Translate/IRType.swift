@@ -51,6 +51,34 @@ struct IRProperty: Sendable, Equatable {
     /// A fixed value (`const`); the property defaults to it.
     var constant: String?
     var documentation: IRDocumentation
+    /// Where the property exists or is required, by protocol version.
+    var protocolRule: IRProtocolRule?
+}
+
+/// `x-protocol` of a property, method or event.
+struct IRProtocolRule: Sendable, Equatable {
+    var from: Int?
+    var until: Int?
+    var requiredFrom: Int?
+    var requiredUntil: Int?
+    /// Sibling property → value, sorted by property.
+    var when: [IRCondition]
+
+    var isRequirement: Bool { requiredFrom != nil || requiredUntil != nil }
+    var limitsAvailability: Bool { from != nil || until != nil }
+
+    func isAvailable(in version: Int) -> Bool {
+        (from.map { version >= $0 } ?? true) && (until.map { version <= $0 } ?? true)
+    }
+
+    func isRequired(in version: Int) -> Bool {
+        isRequirement && (requiredFrom.map { version >= $0 } ?? true) && (requiredUntil.map { version <= $0 } ?? true)
+    }
+}
+
+struct IRCondition: Sendable, Equatable {
+    var property: String
+    var value: String
 }
 
 struct IREnum: Sendable, Equatable {

@@ -25,7 +25,8 @@ struct SpecTranslator {
             upstream: parsed.info.upstreamName.map { name in
                 [name, parsed.info.upstreamVersion].compactMap { $0 }.joined(separator: " ")
             },
-            protocolVersion: parsed.protocolVersion,
+            protocols: parsed.protocols.map { IRProtocolVersion(version: $0.version, summary: $0.summary, since: $0.since) },
+            upstreamProtocol: parsed.info.upstreamProtocol,
             limits: IRLimits(
                 maxPayload: limits.maxPayload, maxBufferedBytes: limits.maxBufferedBytes,
                 tickIntervalMs: limits.tickIntervalMs, handshakeTimeoutMs: limits.handshakeTimeoutMs,
@@ -34,7 +35,12 @@ struct SpecTranslator {
                 authFailureWindowMs: limits.authFailureWindowMs, authLockoutMs: limits.authLockoutMs),
             frames: IRFrames(
                 request: typeName(parsed.frames.request.name), response: typeName(parsed.frames.response.name),
-                event: typeName(parsed.frames.event.name), error: typeName(parsed.frames.error.name)),
+                event: typeName(parsed.frames.event.name), error: typeName(parsed.frames.error.name),
+                cancel: parsed.frames.cancel.map { typeName($0.name) }),
+            errorDetails: parsed.errorDetails.map {
+                IRErrorDetail(code: $0.code, error: $0.error.name, closeCode: $0.closeCode, summary: $0.summary)
+            }.sorted { $0.code < $1.code },
+            eventOrder: parsed.eventOrder.map(orderRule),
             scopes: parsed.scopes.map { IRScope(name: $0.name, summary: $0.summary) },
             errors: parsed.errors.map { IRErrorCode(code: $0.code, retryable: $0.retryable, summary: $0.summary) },
             closeCodes: parsed.closeCodes.map { IRCloseCode(code: $0.code, name: $0.name, summary: $0.summary) },
@@ -49,24 +55,57 @@ struct SpecTranslator {
         typeNames[definition] ?? definition
     }
 
+    /// The versions a method or event with this rule exists in.
+    private func versions(_ rule: ProtocolRule?) -> [Int] {
+        spec.parsed.protocols.map(\.version).filter { rule?.isAvailable(in: $0) ?? true }
+    }
+
     private func method(_ method: ParsedSpec.Method) -> IRMethod {
-        IRMethod(
+        let available = versions(method.protocolRule)
+        return IRMethod(
             name: method.name, summary: method.summary, description: method.description, scope: method.scope?.name,
             paramsType: typeName(method.params.name), resultType: typeName(method.result.name),
             paramsSchema: method.params.name, resultSchema: method.result.name,
             emits: method.emits.map(\.name), errors: method.errors.map(\.name),
             examples: method.examples.map {
-                .init(name: $0.name, params: $0.params.compactText, result: $0.result.compactText, dependsOn: $0.dependsOn)
+                .init(
+                    name: $0.name, params: $0.params.compactText, result: $0.result.compactText, dependsOn: $0.dependsOn,
+                    protocols: $0.protocols ?? available)
             },
-            invalid: method.invalid.map { .init(name: $0.name, params: $0.params.compactText, error: $0.error.name) },
-            deviation: method.deviation)
+            invalid: method.invalid.map {
+                .init(name: $0.name, params: $0.params.compactText, error: $0.error.name, protocols: $0.protocols ?? available)
+            },
+            deviation: method.deviation, since: method.since, protocols: available)
     }
 
     private func event(_ event: ParsedSpec.Event) -> IREvent {
         IREvent(
             name: event.name, summary: event.summary, payloadType: typeName(event.payload.name),
             payloadSchema: event.payload.name, sequenced: event.sequenced,
-            examples: event.examples.map(\.payload.compactText), deviation: event.deviation)
+            examples: event.examples.map(\.payload.compactText), deviation: event.deviation, since: event.since,
+            protocols: versions(event.protocolRule),
+            subscription: event.subscription.map {
+                IREventSubscription(subscribe: $0.subscribe.name, unsubscribe: $0.unsubscribe.name, key: $0.key)
+            })
+    }
+
+    private func orderRule(_ rule: ParsedSpec.OrderRule) -> IREventOrderRule {
+        IREventOrderRule(
+            name: rule.name, summary: rule.summary, correlate: rule.correlate,
+            steps: rule.steps.map { step in
+                switch step {
+                case .response(let method): .response(method.name)
+                case .event(let event, let match, _):
+                    .event(event.name, match: match.map { IRMatch(pointer: $0.pointer, value: $0.value.compactText) })
+                }
+            })
+    }
+
+    static func protocolRule(_ rule: ProtocolRule?) -> IRProtocolRule? {
+        guard let rule else { return nil }
+        return IRProtocolRule(
+            from: rule.from, until: rule.until, requiredFrom: rule.requiredFrom, requiredUntil: rule.requiredUntil,
+            when: rule.when.sorted { $0.key < $1.key }.map { IRCondition(property: $0.key, value: $0.value) })
     }
 
     // MARK: Types
@@ -104,7 +143,8 @@ struct SpecTranslator {
             properties.append(IRProperty(
                 jsonName: propertyName, nameOverride: propertySchema.extensions.swiftName, type: type,
                 required: rules.required.contains(propertyName), constant: constant,
-                documentation: documentation(propertySchema)))
+                documentation: documentation(propertySchema),
+                protocolRule: Self.protocolRule(propertySchema.extensions.protocolRule)))
         }
         let allowsAdditional: Bool
         if case .forbidden = rules.additional { allowsAdditional = false } else { allowsAdditional = true }
@@ -144,10 +184,11 @@ struct SpecTranslator {
     }
 
     /// UpperCamelCase of a property name, made unique among siblings and distinct from every
-    /// top-level type (a nested type would otherwise shadow it inside its parent).
+    /// top-level type (a nested type would otherwise shadow it inside its parent) and from the
+    /// member names Swift reserves on every type (`Type`, `Protocol`, `Self`).
     private func nestedName(_ propertyName: String, taken: [IRTypeDeclaration]) -> String {
         var base = Self.upperCamelCase(propertyName)
-        if typeNames.values.contains(base) { base += "Value" }
+        if typeNames.values.contains(base) || Self.reservedMemberTypeNames.contains(base) { base += "Value" }
         var candidate = base
         var counter = 2
         while taken.contains(where: { $0.name == candidate }) {
@@ -156,6 +197,9 @@ struct SpecTranslator {
         }
         return candidate
     }
+
+    /// Names a nested type may not take: `Foo.Type` and `Foo.Protocol` already mean the metatype.
+    static let reservedMemberTypeNames: Set<String> = ["Type", "Protocol", "Self"]
 
     static func upperCamelCase(_ name: String) -> String {
         let words = name.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
@@ -185,7 +229,9 @@ struct SpecTranslator {
             case .schema(let value): additional = .schema(schema(value))
             }
             return .object(
-                properties: rules.properties.map { IRSchemaProperty(name: $0.name, schema: schema($0.schema)) },
+                properties: rules.properties.map {
+                    IRSchemaProperty(name: $0.name, schema: schema($0.schema), protocolRule: protocolRule($0.schema.extensions.protocolRule))
+                },
                 required: rules.required, additional: additional)
         case .enumeration(let values): return .enumeration(values, open: node.extensions.openEnum)
         case .nullable(let inner): return .nullable(schema(inner))

@@ -1,6 +1,6 @@
 import GRDB
 
-/// The versioned schema of the embedded store. A migration, once released, never changes:
+/// The versioned schema of the embedded store (`v1`: sessions, messages, runs; `v2`: devices). A migration, once released, never changes:
 /// a new column or index is a new migration (`v2`, …) appended below, so every database file
 /// ever written can be brought up to date in order.
 ///
@@ -53,6 +53,34 @@ enum SQLiteSchema {
                     updated_at INTEGER NOT NULL
                 );
                 CREATE INDEX runs_by_status ON runs (status, updated_at);
+                """)
+        }
+        migrator.registerMigration("v2") { db in
+            // Approved devices (docs/devices.md) and one token per device and role; only a hash
+            // of a token is stored.
+            try db.execute(sql: """
+                CREATE TABLE devices (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    public_key TEXT NOT NULL,
+                    platform TEXT NOT NULL,
+                    device_family TEXT NOT NULL,
+                    client_id TEXT NOT NULL,
+                    client_mode TEXT NOT NULL,
+                    display_name TEXT,
+                    created_at INTEGER NOT NULL,
+                    last_seen_at INTEGER NOT NULL
+                );
+                CREATE INDEX devices_by_recency ON devices (last_seen_at DESC, id);
+
+                CREATE TABLE device_tokens (
+                    device_id TEXT NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+                    role TEXT NOT NULL,
+                    scopes TEXT NOT NULL DEFAULT '[]',
+                    token_hash TEXT NOT NULL,
+                    issued_at INTEGER NOT NULL,
+                    revoked_at INTEGER,
+                    PRIMARY KEY (device_id, role)
+                );
                 """)
         }
         return migrator

@@ -74,18 +74,27 @@ public final class SQLiteSessionStore: SessionStore {
     }
 
     public func saveSession(_ record: SessionRecord) async throws {
+        try await write { db in try Self.save(record, db) }
+    }
+
+    public func resetSession(_ record: SessionRecord) async throws {
         try await write { db in
-            // Checked here, not left to the UNIQUE constraint, so the caller learns which label
-            // is taken instead of getting a bare constraint failure.
-            if let label = record.label,
-               try String.fetchOne(
-                   db, sql: "SELECT key FROM sessions WHERE label = ? AND key <> ?",
-                   arguments: [label, record.key]) != nil
-            {
-                throw SessionStoreError.labelInUse(label)
-            }
-            try record.upsert(db)
+            try Self.save(record, db)
+            try db.execute(sql: "DELETE FROM messages WHERE session_key = ?", arguments: [record.key])
         }
+    }
+
+    private static func save(_ record: SessionRecord, _ db: Database) throws {
+        // Checked here, not left to the UNIQUE constraint, so the caller learns which label
+        // is taken instead of getting a bare constraint failure.
+        if let label = record.label,
+           try String.fetchOne(
+               db, sql: "SELECT key FROM sessions WHERE label = ? AND key <> ?",
+               arguments: [label, record.key]) != nil
+        {
+            throw SessionStoreError.labelInUse(label)
+        }
+        try record.upsert(db)
     }
 
     public func sessions(matching query: SessionQuery) async throws -> [SessionRecord] {
@@ -124,6 +133,10 @@ public final class SQLiteSessionStore: SessionStore {
         if let limit = query.limit {
             sql += " LIMIT ?"
             arguments += [limit]
+        }
+        if let offset = query.offset, offset > 0 {
+            sql += query.limit == nil ? " LIMIT -1 OFFSET ?" : " OFFSET ?"
+            arguments += [offset]
         }
         return try await read { [sql, arguments] db in
             try Row.fetchAll(db, sql: sql, arguments: arguments).map(SessionRecord.init(row:))
@@ -180,6 +193,12 @@ public final class SQLiteSessionStore: SessionStore {
                     """,
                 arguments: [sessionKey, limit]
             ).map(StoredMessage.init(row:))
+        }
+    }
+
+    public func messageCount(sessionKey: String) async throws -> Int {
+        try await read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM messages WHERE session_key = ?", arguments: [sessionKey]) ?? 0
         }
     }
 
@@ -322,7 +341,7 @@ public final class SQLiteSessionStore: SessionStore {
     }
 
     /// Runs `body` in a read-only transaction on a reader connection.
-    private func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+    func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
         let pool = try openPool()
         do {
             return try await pool.read(body)
@@ -332,7 +351,7 @@ public final class SQLiteSessionStore: SessionStore {
     }
 
     /// Runs `body` in a write transaction; a throw rolls it back.
-    private func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
         let pool = try openPool()
         do {
             return try await pool.write(body)

@@ -2,7 +2,8 @@
 /// and what a conforming gateway answers. Renderers spell it in their language; the runner
 /// interprets it. Requests carry their params as JSON text, sent verbatim.
 struct ConformancePlan: Sendable, Equatable {
-    var protocolVersion: Int
+    /// The protocol versions of the spec, ascending.
+    var protocols: [Int]
     /// Definition names of the envelopes, for validating every frame.
     var frames: Frames
     /// Every event of the spec: its payload schema and whether its frames carry `seq`.
@@ -37,6 +38,27 @@ struct ConformancePlan: Sendable, Equatable {
     struct Rejection: Sendable, Equatable {
         var code: String
         var closeCode: Int?
+        /// The `error.details.code` the response must carry, when the spec names one.
+        var detailsCode: String? = nil
+    }
+
+    /// An event-order rule of the spec, for one run.
+    struct OrderRule: Sendable, Equatable {
+        enum Step: Sendable, Equatable {
+            /// An event whose payload has these values (compact JSON) at these JSON pointers.
+            case event(String, match: [Match])
+            /// The response to this method, called mid-run with the run's session key and id.
+            case response(String)
+        }
+
+        struct Match: Sendable, Equatable {
+            var pointer: String
+            var value: String
+        }
+
+        var name: String
+        var correlate: String
+        var steps: [Step]
     }
 
     enum CredentialFault: String, Sendable, Equatable {
@@ -87,6 +109,8 @@ struct ConformancePlan: Sendable, Equatable {
         var summary: String
         var kind: Kind
         var flags: Flags
+        /// The protocol versions the case applies to.
+        var protocols: [Int]
     }
 
     enum Kind: Sendable, Equatable {
@@ -94,6 +118,7 @@ struct ConformancePlan: Sendable, Equatable {
         case requestBeforeConnect(Request, Rejection)
         case rejectedCredentials(CredentialFault, Rejection)
         case protocolMismatch(minProtocol: Int, maxProtocol: Int, Rejection)
+        case negotiation(minProtocol: Int, maxProtocol: Int, expected: Int, resultSchema: String)
         case unknownMethod(Request, Rejection, probe: Request)
         case malformedFrame(text: String, Rejection, replyRequired: Bool, probe: Request)
         case binaryFrame(bytes: [UInt8], Rejection, probe: Request)
@@ -108,5 +133,6 @@ struct ConformancePlan: Sendable, Equatable {
         case abortDuringStream(Run, Abort, History?)
         case historyContainsExchange(Run, History)
         case eventPayloads(event: String, payloadSchema: String)
+        case eventOrder(OrderRule, Run)
     }
 }

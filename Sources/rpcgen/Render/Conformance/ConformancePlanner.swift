@@ -15,14 +15,16 @@ struct ConformancePlanner {
         var cases = protocolCases()
         cases += methodCases()
         cases += streamCases()
+        cases += orderCases()
         cases += spec.events.map { event in
             ConformancePlan.Case(
                 id: "event/\(event.name)/payload", group: "event",
                 summary: "every `\(event.name)` event seen during the run is valid against \(event.payloadSchema)",
-                kind: .eventPayloads(event: event.name, payloadSchema: event.payloadSchema), flags: .init())
+                kind: .eventPayloads(event: event.name, payloadSchema: event.payloadSchema), flags: .init(),
+                protocols: event.protocols)
         }
         return ConformancePlan(
-            protocolVersion: spec.protocolVersion,
+            protocols: spec.allProtocols,
             frames: .init(
                 request: definitionName(ofType: spec.frames.request), response: definitionName(ofType: spec.frames.response),
                 event: definitionName(ofType: spec.frames.event), error: definitionName(ofType: spec.frames.error)),
@@ -35,8 +37,13 @@ struct ConformancePlanner {
 
     private func protocolCases() -> [ConformancePlan.Case] {
         var cases: [ConformancePlan.Case] = []
-        func add(_ name: String, _ summary: String, _ kind: ConformancePlan.Kind, flags: ConformancePlan.Flags = .init()) {
-            cases.append(.init(id: "protocol/\(name)", group: "protocol", summary: summary, kind: kind, flags: flags))
+        func add(
+            _ name: String, _ summary: String, _ kind: ConformancePlan.Kind, flags: ConformancePlan.Flags = .init(),
+            protocols: [Int]? = nil
+        ) {
+            cases.append(.init(
+                id: "protocol/\(name)", group: "protocol", summary: summary, kind: kind, flags: flags,
+                protocols: protocols ?? spec.allProtocols))
         }
         if let challenge = event(roles.challengeEvent) {
             add("challenge-first", "the first frame is a `\(challenge.name)` event without `seq`, payload valid against \(challenge.payloadSchema)",
@@ -55,13 +62,27 @@ struct ConformancePlanner {
         add("wrong-token", "`\(roles.connectMethod)` with a wrong token: \(describe(refused))",
             .rejectedCredentials(.wrong, refused), flags: .init(needsAuth: true))
         if let protocolError = closeCode(roles.protocolErrorClose) {
-            let mismatch = ConformancePlan.Rejection(code: invalid, closeCode: protocolError)
-            let version = spec.protocolVersion
-            add("protocol-range-above", "protocol range [\(version + 1), \(version + 1)]: \(describe(mismatch))",
-                .protocolMismatch(minProtocol: version + 1, maxProtocol: version + 1, mismatch))
-            if version > 1 {
-                add("protocol-range-below", "protocol range [1, \(version - 1)]: \(describe(mismatch))",
-                    .protocolMismatch(minProtocol: 1, maxProtocol: version - 1, mismatch))
+            let detail = spec.errorDetails.contains { $0.code == roles.protocolMismatchDetail } ? roles.protocolMismatchDetail : nil
+            let mismatch = ConformancePlan.Rejection(code: invalid, closeCode: protocolError, detailsCode: detail)
+            let newest = spec.newestProtocol, oldest = spec.allProtocols.first ?? newest
+            add("protocol-range-above", "protocol range [\(newest + 1), \(newest + 1)]: \(describe(mismatch))",
+                .protocolMismatch(minProtocol: newest + 1, maxProtocol: newest + 1, mismatch))
+            if oldest > 1 {
+                add("protocol-range-below", "protocol range [1, \(oldest - 1)]: \(describe(mismatch))",
+                    .protocolMismatch(minProtocol: 1, maxProtocol: oldest - 1, mismatch))
+            }
+        }
+        if let connect = method(roles.connectMethod) {
+            for version in spec.allProtocols {
+                add("negotiate-\(version)", "protocol range [\(version), \(version)]: hello-ok with protocol \(version), valid against \(connect.resultSchema) in protocol \(version)",
+                    .negotiation(minProtocol: version, maxProtocol: version, expected: version, resultSchema: connect.resultSchema),
+                    protocols: [version])
+            }
+            if spec.protocols.count > 1, let oldest = spec.allProtocols.first {
+                let newest = spec.newestProtocol
+                add("negotiate-newest", "protocol range [\(oldest), \(newest + 1)]: the newest common version, \(newest)",
+                    .negotiation(minProtocol: oldest, maxProtocol: newest + 1, expected: newest, resultSchema: connect.resultSchema),
+                    protocols: [newest])
             }
         }
         let stays = ConformancePlan.Rejection(code: invalid, closeCode: nil)
@@ -146,7 +167,8 @@ struct ConformancePlanner {
             }
             cases.append(.init(
                 id: "method/\(method.name)/valid/\(index)", group: method.name, summary: summary, kind: kind,
-                flags: .init(needsModel: method.name == roles.runMethod, mutates: !isConnect && mutates(method))))
+                flags: .init(needsModel: method.name == roles.runMethod, mutates: !isConnect && mutates(method)),
+                protocols: example.protocols))
         }
         for (index, example) in method.invalid.enumerated() {
             let rejection = ConformancePlan.Rejection(code: example.error, closeCode: isConnect ? policy : nil)
@@ -156,7 +178,7 @@ struct ConformancePlanner {
             cases.append(.init(
                 id: "method/\(method.name)/invalid/\(index)", group: method.name,
                 summary: "\(method.name) invalid params \(exampleLabel(example.name, index)): \(describe(rejection))",
-                kind: kind, flags: .init()))
+                kind: kind, flags: .init(), protocols: example.protocols))
         }
         return cases
     }
@@ -171,12 +193,13 @@ struct ConformancePlanner {
         guard let run = chatRun() else { return [] }
         var cases: [ConformancePlan.Case] = []
         let flags = ConformancePlan.Flags(needsModel: true, mutates: true)
+        let versions = runProtocols()
         let terminal = run.terminalStates.joined(separator: " / ")
         let history = historyRole()
         cases.append(.init(
             id: "stream/chat-ordering", group: "stream",
             summary: "`\(run.start.method)` acks with the run id, then `\(run.event)` events: \(run.deltaState)s with cumulative text, then exactly one of \(terminal), all with the ack's \(run.runIdField)",
-            kind: .chatOrdering(run), flags: flags))
+            kind: .chatOrdering(run), flags: flags, protocols: versions))
         if let abort = method(roles.abortMethod),
            has(abort.paramsSchema, [roles.sessionKeyField, roles.runIdField]),
            has(abort.resultSchema, [roles.abortedResultField]),
@@ -188,15 +211,55 @@ struct ConformancePlanner {
                 kind: .abortDuringStream(run, .init(
                     method: abort.name, resultSchema: abort.resultSchema, abortedField: roles.abortedResultField,
                     abortedState: roles.abortedState), history),
-                flags: flags))
+                flags: flags, protocols: versions.filter { abort.protocols.contains($0) }))
         }
         if let history {
             cases.append(.init(
                 id: "stream/history-contains-exchange", group: "stream",
                 summary: "after a run, `\(history.method)` holds the user message and the assistant reply",
-                kind: .historyContainsExchange(run, history), flags: flags))
+                kind: .historyContainsExchange(run, history), flags: flags,
+                protocols: versions.filter { method(history.method)?.protocols.contains($0) ?? true }))
         }
         return cases
+    }
+
+    /// The versions in which both the run method and the run event exist.
+    private func runProtocols() -> [Int] {
+        let start = method(roles.runMethod)?.protocols ?? spec.allProtocols
+        let event = event(roles.runEvent)?.protocols ?? spec.allProtocols
+        return start.filter(event.contains)
+    }
+
+    /// One case per event-order rule the runner can drive: a chat run, with the rule's
+    /// response step (if any) requested mid-stream with the run's session key and id.
+    private func orderCases() -> [ConformancePlan.Case] {
+        guard let run = chatRun() else { return [] }
+        return spec.eventOrder.compactMap { rule in
+            var versions = runProtocols()
+            let steps = rule.steps.map { step -> ConformancePlan.OrderRule.Step in
+                switch step {
+                case .response(let name):
+                    versions = versions.filter { method(name)?.protocols.contains($0) ?? false }
+                    return .response(name)
+                case .event(let name, let match):
+                    versions = versions.filter { event(name)?.protocols.contains($0) ?? false }
+                    return .event(name, match: match.map { .init(pointer: $0.pointer, value: $0.value) })
+                }
+            }
+            let description = rule.steps.map { step -> String in
+                switch step {
+                case .response(let name): "the `\(name)` response"
+                case .event(let name, let match):
+                    "`\(name)`" + (match.isEmpty ? "" : " (" + match.map { "\($0.pointer)=\($0.value)" }.joined(separator: ", ") + ")")
+                }
+            }.joined(separator: " → ")
+            // A version in which a step's method or event does not exist cannot check the rule.
+            guard !versions.isEmpty else { return nil }
+            return ConformancePlan.Case(
+                id: "stream/order/\(rule.name)", group: "stream", summary: "\(rule.summary): \(description), by \(rule.correlate)",
+                kind: .eventOrder(.init(name: rule.name, correlate: rule.correlate, steps: steps), run),
+                flags: .init(needsModel: true, mutates: true), protocols: versions)
+        }
     }
 
     /// The method that reads a transcript, when the spec has one the stream cases can read.
@@ -296,7 +359,8 @@ struct ConformancePlanner {
     }
 
     private func describe(_ rejection: ConformancePlan.Rejection) -> String {
-        "\(rejection.code)" + (rejection.closeCode.map { " then close \($0)" } ?? ", connection stays open")
+        "\(rejection.code)" + (rejection.detailsCode.map { " (\($0))" } ?? "")
+            + (rejection.closeCode.map { " then close \($0)" } ?? ", connection stays open")
     }
 
     private func jsonString(_ text: String) -> String {

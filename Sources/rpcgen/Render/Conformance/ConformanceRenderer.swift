@@ -20,8 +20,10 @@ struct ConformanceRenderer: Renderer {
         writer.line("/// error and close codes; one case per method example and invalid example; the chat stream")
         writer.line("/// cases; one payload case per event. Run it with `kubeclaw conformance` or the `Conformance` module.")
         writer.block("public enum ConformanceSuite") { writer in
-            writer.line("/// The protocol version the handshake asks for.")
-            writer.line("public static let protocolVersion = \(plan.protocolVersion)")
+            writer.line("/// The protocol versions of the spec, oldest first.")
+            writer.line("public static let protocols: [Int] = [\(plan.protocols.map(String.init).joined(separator: ", "))]")
+            writer.line("/// The version the runner speaks unless told otherwise.")
+            writer.line("public static let newestProtocol = \(plan.protocols.last ?? 1)")
             writer.line()
             writer.line("/// The envelope schemas every frame is validated against.")
             let frames = plan.frames
@@ -56,7 +58,8 @@ struct ConformanceRenderer: Renderer {
             writer.line("group: \(literal(testCase.group)),")
             writer.line("summary: \(literal(testCase.summary)),")
             writer.lines("kind: \(kind(testCase.kind)),")
-            writer.line("flags: \(flags(testCase.flags))")
+            writer.line("flags: \(flags(testCase.flags)),")
+            writer.line("protocols: [\(testCase.protocols.map(String.init).joined(separator: ", "))]")
         }
         writer.line("),")
     }
@@ -77,6 +80,8 @@ struct ConformanceRenderer: Renderer {
             return ".rejectedCredentials(.\(fault.rawValue), \(self.rejection(rejection)))"
         case .protocolMismatch(let minProtocol, let maxProtocol, let rejection):
             return ".protocolMismatch(minProtocol: \(minProtocol), maxProtocol: \(maxProtocol), \(self.rejection(rejection)))"
+        case .negotiation(let minProtocol, let maxProtocol, let expected, let resultSchema):
+            return ".negotiation(minProtocol: \(minProtocol), maxProtocol: \(maxProtocol), expected: \(expected), resultSchema: \(literal(resultSchema)))"
         case .unknownMethod(let request, let rejection, let probe):
             return ".unknownMethod(\(self.request(request)), \(self.rejection(rejection)), probe: \(self.request(probe)))"
         case .malformedFrame(let text, let rejection, let replyRequired, let probe):
@@ -108,6 +113,8 @@ struct ConformanceRenderer: Renderer {
             return ".historyContainsExchange(\n    \(indent(self.run(run))),\n    \(self.history(history))\n)"
         case .eventPayloads(let event, let payloadSchema):
             return ".eventPayloads(event: \(literal(event)), payloadSchema: \(literal(payloadSchema)))"
+        case .eventOrder(let rule, let run):
+            return ".eventOrder(\n    \(indent(orderRule(rule))),\n    \(indent(self.run(run)))\n)"
         }
     }
 
@@ -116,7 +123,19 @@ struct ConformanceRenderer: Renderer {
     }
 
     private static func rejection(_ rejection: ConformancePlan.Rejection) -> String {
-        "ConformanceRejection(code: \(literal(rejection.code)), closeCode: \(rejection.closeCode.map(String.init) ?? "nil"))"
+        "ConformanceRejection(code: \(literal(rejection.code)), closeCode: \(rejection.closeCode.map(String.init) ?? "nil")"
+            + (rejection.detailsCode.map { ", detailsCode: \(literal($0))" } ?? "") + ")"
+    }
+
+    private static func orderRule(_ rule: ConformancePlan.OrderRule) -> String {
+        let steps = rule.steps.map { step -> String in
+            switch step {
+            case .response(let method): "    .response(\(literal(method)))"
+            case .event(let event, let match):
+                "    .event(\(literal(event)), match: [" + match.map { "ConformanceMatch(pointer: \(literal($0.pointer)), value: \(literal($0.value)))" }.joined(separator: ", ") + "])"
+            }
+        }
+        return "ConformanceOrderRule(name: \(literal(rule.name)), correlate: \(literal(rule.correlate)), steps: [\n" + steps.joined(separator: ",\n") + ",\n])"
     }
 
     private static func history(_ history: ConformancePlan.History) -> String {

@@ -13,6 +13,8 @@ struct ConformanceRoles: Sendable {
     var policyViolationClose = "policyViolation"
     var protocolErrorClose = "protocolError"
     var messageTooBigClose = "messageTooBig"
+    /// The `details.code` of a refused protocol range, when the spec lists it.
+    var protocolMismatchDetail = "PROTOCOL_MISMATCH"
     /// Methods needing a scope other than this one change state.
     var readScope = "operator.read"
 

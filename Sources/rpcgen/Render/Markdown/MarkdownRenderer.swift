@@ -12,14 +12,18 @@ struct MarkdownRenderer: Renderer {
         doc.line()
         doc.line(spec.summary)
         doc.line()
-        doc.line("Protocol version **\(spec.protocolVersion)**" + (spec.upstream.map { "; tracks the published schema of \($0)." } ?? "."))
+        let versions = spec.allProtocols.map { "**\($0)**" }.joined(separator: " and ")
+        doc.line("Protocol version\(spec.protocols.count == 1 ? "" : "s") \(versions)" + (spec.upstream.map { "; tracks the published schema of \($0)." } ?? "."))
         doc.line()
         writeContents(spec, &doc)
+        writeProtocols(spec, &doc)
         writeLimits(spec, &doc)
         writeFrames(spec, &doc)
         writeScopes(spec, &doc)
         writeErrors(spec, &doc)
+        writeErrorDetails(spec, &doc)
         writeCloseCodes(spec, &doc)
+        writeEventOrder(spec, &doc)
         writeMethods(spec, &doc)
         writeEvents(spec, &doc)
         writeTypes(spec, &doc)
@@ -29,11 +33,96 @@ struct MarkdownRenderer: Renderer {
     private func writeContents(_ spec: IRSpec, _ doc: inout MarkdownDocument) {
         doc.line("## Contents")
         doc.line()
-        doc.line("- [Limits](#limits) · [Frames](#frames) · [Scopes](#scopes) · [Error codes](#error-codes) · [Close codes](#close-codes)")
+        doc.line("- [Protocol versions](#protocol-versions) · [Limits](#limits) · [Frames](#frames) · [Scopes](#scopes) · [Error codes](#error-codes) · [Error details](#error-details) · [Close codes](#close-codes) · [Event order](#event-order)")
         doc.line("- Methods: " + spec.methods.map { "[`\($0.name)`](#\(MarkdownDocument.anchor($0.name)))" }.joined(separator: " · "))
         doc.line("- Events: " + spec.events.map { "[`\($0.name)`](#\(MarkdownDocument.anchor("event " + $0.name)))" }.joined(separator: " · "))
         doc.line("- [Types](#types)")
         doc.line()
+    }
+
+    private func writeProtocols(_ spec: IRSpec, _ doc: inout MarkdownDocument) {
+        doc.line("## Protocol versions")
+        doc.line()
+        doc.line("A client offers `[minProtocol, maxProtocol]` in `connect`; the gateway speaks the newest version in that range, else refuses the handshake (`PROTOCOL_MISMATCH`). Where a version differs it says so below: members marked *from protocol N* are absent (and rejected) before N, *until protocol N* absent after it, *required from / until protocol N* required there.")
+        doc.line()
+        doc.table(["version", "what it is", "since"], spec.protocols.map { version in
+            var name = "\(version.version)"
+            if version.version == spec.newestProtocol { name += " (newest)" }
+            if version.version == spec.upstreamProtocol { name += " (reference schema)" }
+            return [name, version.summary, version.since.map { "OpenClaw \($0)" } ?? "—"]
+        })
+        let differences = spec.schemas.flatMap { named -> [[String]] in
+            guard case .object(let properties, _, _) = named.schema else { return [] }
+            return properties.compactMap { property in
+                property.protocolRule.map { ["`\(named.name).\(property.name)`", Self.ruleText($0)] }
+            }
+        }
+        guard !differences.isEmpty else { return }
+        doc.line("Members that differ by version:")
+        doc.line()
+        doc.table(["member", "rule"], differences)
+    }
+
+    /// "from protocol 4", "required from protocol 4 when `state` is `delta`", …
+    static func ruleText(_ rule: IRProtocolRule) -> String {
+        var parts: [String] = []
+        switch (rule.from, rule.until) {
+        case (let from?, let until?): parts.append("only in protocols \(from)–\(until)")
+        case (let from?, nil): parts.append("from protocol \(from)")
+        case (nil, let until?): parts.append("until protocol \(until)")
+        case (nil, nil): break
+        }
+        var requirement: String?
+        switch (rule.requiredFrom, rule.requiredUntil) {
+        case (let from?, let until?): requirement = "required in protocols \(from)–\(until)"
+        case (let from?, nil): requirement = "required from protocol \(from)"
+        case (nil, let until?): requirement = "required until protocol \(until)"
+        case (nil, nil): break
+        }
+        if var requirement {
+            if !rule.when.isEmpty {
+                requirement += " when " + rule.when.map { "`\($0.property)` is `\($0.value)`" }.joined(separator: " and ")
+            }
+            parts.append(requirement)
+        }
+        return parts.joined(separator: "; ")
+    }
+
+    private func writeErrorDetails(_ spec: IRSpec, _ doc: inout MarkdownDocument) {
+        guard !spec.errorDetails.isEmpty else { return }
+        doc.line("## Error details")
+        doc.line()
+        doc.line("`error.details.code` of a failed response says what exactly went wrong; clients branch on it.")
+        doc.line()
+        doc.table(["details.code", "error", "then", "meaning"], spec.errorDetails.map { detail in
+            ["`\(detail.code)`", "`\(detail.error)`", detail.closeCode.map { "close \($0)" } ?? "connection stays open", detail.summary]
+        })
+    }
+
+    private func writeEventOrder(_ spec: IRSpec, _ doc: inout MarkdownDocument) {
+        guard !spec.eventOrder.isEmpty else { return }
+        doc.line("## Event order")
+        doc.line()
+        doc.line("Frames about one run (the same `correlate` value) arrive on a connection in this order; other frames may come between them. The conformance suite checks each rule.")
+        doc.line()
+        for rule in spec.eventOrder {
+            doc.line("**\(rule.name)** (by `\(rule.correlate)`): \(rule.summary)")
+            doc.line()
+            for (index, step) in rule.steps.enumerated() {
+                switch step {
+                case .response(let method):
+                    doc.line("\(index + 1). the response to [`\(method)`](#\(MarkdownDocument.anchor(method)))")
+                case .event(let event, let match):
+                    let conditions = match.map { "`\($0.pointer)` = `\($0.value)`" }.joined(separator: ", ")
+                    doc.line("\(index + 1). event [`\(event)`](#\(MarkdownDocument.anchor("event " + event)))" + (conditions.isEmpty ? "" : " with \(conditions)"))
+                }
+            }
+            doc.line()
+        }
+    }
+
+    private func versionText(_ versions: [Int], of spec: IRSpec) -> String {
+        versions == spec.allProtocols ? "all" : versions.map(String.init).joined(separator: ", ")
     }
 
     private func writeLimits(_ spec: IRSpec, _ doc: inout MarkdownDocument) {
@@ -60,7 +149,7 @@ struct MarkdownRenderer: Renderer {
             ["response (server → client)", link(spec.frames.response)],
             ["event (server → client)", link(spec.frames.event)],
             ["error object of a failed response", link(spec.frames.error)],
-        ])
+        ] + (spec.frames.cancel.map { [["cancel a running request (client → server)", link($0)]] } ?? []))
     }
 
     private func writeScopes(_ spec: IRSpec, _ doc: inout MarkdownDocument) {
@@ -104,13 +193,15 @@ struct MarkdownRenderer: Renderer {
                 ["result", link(method.resultType)],
                 ["emits", method.emits.isEmpty ? "—" : method.emits.map { "[`\($0)`](#\(MarkdownDocument.anchor("event " + $0)))" }.joined(separator: ", ")],
                 ["errors", method.errors.map { "`\($0)`" }.joined(separator: ", ")],
-            ])
+                ["protocols", versionText(method.protocols, of: spec)],
+            ] + (method.since.map { [["since", "OpenClaw \($0) (newer than the reference schema)"]] } ?? []))
             if let deviation = method.deviation {
                 doc.line("> **Deviation from OpenClaw:** \(deviation)")
                 doc.line()
             }
             for example in method.examples {
-                doc.line("Example\(example.name.map { ": \($0)" } ?? "")")
+                let versions = example.protocols == method.protocols ? "" : " (protocol \(versionText(example.protocols, of: spec)))"
+                doc.line("Example\(example.name.map { ": \($0)" } ?? "")\(versions)")
                 doc.line()
                 doc.code("text", "→ params " + example.params + "\n← result " + example.result)
             }
@@ -134,7 +225,10 @@ struct MarkdownRenderer: Renderer {
                 ["payload", link(event.payloadType)],
                 ["frame `seq`", event.sequenced ? "yes" : "never"],
                 ["caused by", spec.methods.filter { $0.emits.contains(event.name) }.map { "`\($0.name)`" }.joined(separator: ", ").ifEmpty("the connection itself")],
-            ])
+                ["protocols", versionText(event.protocols, of: spec)],
+            ] + (event.subscription.map { subscription in
+                [["delivered to", "connections that called `\(subscription.subscribe)`" + (subscription.key.map { " for its `\($0)`" } ?? "") + ", until `\(subscription.unsubscribe)` or the connection ends"]]
+            } ?? []) + (event.since.map { [["since", "OpenClaw \($0) (newer than the reference schema)"]] } ?? []))
             if let deviation = event.deviation {
                 doc.line("> **Deviation from OpenClaw:** \(deviation)")
                 doc.line()
@@ -176,9 +270,10 @@ struct MarkdownRenderer: Renderer {
                 propertySchemas = [:]
             }
             doc.table(["field", "type", "required", "notes"], object.properties.map { property in
-                [
+                let rule = property.protocolRule.map { ["**\(Self.ruleText($0))**"] } ?? []
+                return [
                     "`\(property.jsonName)`", typeText(property.type, path: path), property.required ? "yes" : "no",
-                    notes(property.documentation, constraints: propertySchemas[property.jsonName].map(constraints) ?? []),
+                    notes(property.documentation, constraints: rule + (propertySchemas[property.jsonName].map(constraints) ?? [])),
                 ]
             })
             if !object.allowsAdditionalProperties { doc.line("Other members are rejected.") ; doc.line() }

@@ -19,6 +19,8 @@ enum SwiftCatalogRenderer {
         writer.line()
         writeCloseCodes(spec, into: &writer)
         writer.line()
+        writeErrorDetails(spec, into: &writer)
+        writer.line()
         writeExamples(spec, into: &writer)
         writer.line()
         writeGatewayEvent(spec, into: &writer)
@@ -32,21 +34,89 @@ enum SwiftCatalogRenderer {
         return nil
     }
 
+    /// `v3`, `v4`, …
+    static func versionMember(_ version: Int) -> String { "v\(version)" }
+
+    private static func versionList(_ versions: [Int]) -> String {
+        "[" + versions.map { "." + versionMember($0) }.joined(separator: ", ") + "]"
+    }
+
+    private static func writeProtocolVersion(_ spec: IRSpec, into writer: inout CodeWriter) {
+        writer.line("/// A protocol version the spec describes (`hello-ok.protocol`). Only these values exist.")
+        writer.block("public struct ProtocolVersion: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible") { writer in
+            writer.line("public let rawValue: Int")
+            writer.line()
+            writer.line("/// The version with this number, or nil when the spec does not describe it.")
+            writer.block("public init?(rawValue: Int)") { writer in
+                writer.line("guard Self.supported.contains(where: { $0.rawValue == rawValue }) else { return nil }")
+                writer.line("self.rawValue = rawValue")
+            }
+            writer.line()
+            writer.block("private init(known rawValue: Int)") { $0.line("self.rawValue = rawValue") }
+            for version in spec.protocols {
+                writer.line()
+                writer.line("/// \(version.summary)" + (version.since.map { " Since OpenClaw \($0)." } ?? ""))
+                writer.line("public static let \(versionMember(version.version)) = ProtocolVersion(known: \(version.version))")
+            }
+            writer.line()
+            writer.line("/// Every version, oldest first.")
+            writer.line("public static let supported: [ProtocolVersion] = \(versionList(spec.allProtocols))")
+            writer.line("/// The newest version: what a client offering all of them gets.")
+            writer.line("public static let newest: ProtocolVersion = .\(versionMember(spec.newestProtocol))")
+            writer.line("/// The oldest version still served.")
+            writer.line("public static let oldest: ProtocolVersion = .\(versionMember(spec.allProtocols.first ?? spec.newestProtocol))")
+            if let upstream = spec.upstreamProtocol {
+                writer.line("/// The version the published upstream schema describes.")
+                writer.line("public static let upstream: ProtocolVersion = .\(versionMember(upstream))")
+            }
+            writer.line()
+            writer.line("/// The newest version a client offering `min...max` speaks, or nil when the ranges do not")
+            writer.line("/// meet. Compares only: any integers a client sends are safe.")
+            writer.block("public static func negotiate(min: Int, max: Int) -> ProtocolVersion?") { writer in
+                writer.line("supported.last { min <= $0.rawValue && $0.rawValue <= max }")
+            }
+            writer.line()
+            writer.line("/// What the version is.")
+            writer.block("public var summary: String") { writer in
+                writer.block("switch rawValue") { writer in
+                    for version in spec.protocols {
+                        writer.line("case \(version.version): \(SwiftIdentifier.literal(version.summary))")
+                    }
+                    writer.line("default: \"\"")
+                }
+            }
+            writer.line()
+            writer.line("public static func < (lhs: ProtocolVersion, rhs: ProtocolVersion) -> Bool { lhs.rawValue < rhs.rawValue }")
+            writer.line()
+            writer.line("public var description: String { String(rawValue) }")
+        }
+    }
+
     private static func writeProtocolInfo(_ spec: IRSpec, into writer: inout CodeWriter) {
+        writeProtocolVersion(spec, into: &writer)
+        writer.line()
         writer.line("/// Facts about the protocol the spec describes.")
         writer.block("public enum ProtocolInfo") { writer in
-            writer.line("/// The protocol version (`hello-ok.protocol`).")
-            writer.line("public static let version = \(spec.protocolVersion)")
             writer.line("/// \(spec.title)")
             writer.line("public static let title = \(SwiftIdentifier.literal(spec.title))")
             if let upstream = spec.upstream {
                 writer.line("/// The published OpenClaw schema the spec tracks.")
                 writer.line("public static let upstream = \(SwiftIdentifier.literal(upstream))")
             }
-            writer.line("/// Every method, for `hello-ok.features.methods`.")
+            writer.line("/// Every method of every version.")
             writer.line("public static let methods: [String] = MethodName.allCases.map(\\.rawValue)")
-            writer.line("/// Every event, for `hello-ok.features.events`.")
+            writer.line("/// Every event of every version.")
             writer.line("public static let events: [String] = EventName.allCases.map(\\.rawValue)")
+            writer.line()
+            writer.line("/// The methods of `version`, for its `hello-ok.features.methods`.")
+            writer.block("public static func methods(for version: ProtocolVersion) -> [String]") { writer in
+                writer.line("MethodName.allCases.filter { $0.isAvailable(in: version) }.map(\\.rawValue)")
+            }
+            writer.line()
+            writer.line("/// The events of `version`, for its `hello-ok.features.events`.")
+            writer.block("public static func events(for version: ProtocolVersion) -> [String]") { writer in
+                writer.line("EventName.allCases.filter { $0.isAvailable(in: version) }.map(\\.rawValue)")
+            }
         }
         writer.line()
         let limits = spec.limits
@@ -116,6 +186,25 @@ enum SwiftCatalogRenderer {
                     }
                 }
             }
+            writer.line()
+            writer.line("/// The protocol versions the method exists in.")
+            writer.block("public var protocols: [ProtocolVersion]") { writer in
+                let all = spec.allProtocols
+                let limited = spec.methods.filter { $0.protocols != all }
+                if limited.isEmpty {
+                    writer.line("ProtocolVersion.supported")
+                } else {
+                    writer.block("switch self") { writer in
+                        for method in limited {
+                            writer.line("case .\(SwiftIdentifier.member(method.name)): \(versionList(method.protocols))")
+                        }
+                        writer.line("default: ProtocolVersion.supported")
+                    }
+                }
+            }
+            writer.line()
+            writer.line("/// Whether clients of `version` may call it (else it is an unknown method to them).")
+            writer.line("public func isAvailable(in version: ProtocolVersion) -> Bool { protocols.contains(version) }")
         }
     }
 
@@ -141,6 +230,41 @@ enum SwiftCatalogRenderer {
                 writer.block("switch self") { writer in
                     for event in spec.events {
                         writer.line("case .\(SwiftIdentifier.member(event.name)): \(SwiftIdentifier.literal(event.payloadSchema))")
+                    }
+                }
+            }
+            writer.line()
+            writer.line("/// The protocol versions the event exists in.")
+            writer.block("public var protocols: [ProtocolVersion]") { writer in
+                let limited = spec.events.filter { $0.protocols != spec.allProtocols }
+                if limited.isEmpty {
+                    writer.line("ProtocolVersion.supported")
+                } else {
+                    writer.block("switch self") { writer in
+                        for event in limited {
+                            writer.line("case .\(SwiftIdentifier.member(event.name)): \(versionList(event.protocols))")
+                        }
+                        writer.line("default: ProtocolVersion.supported")
+                    }
+                }
+            }
+            writer.line()
+            writer.line("/// Whether clients of `version` receive it.")
+            writer.line("public func isAvailable(in version: ProtocolVersion) -> Bool { protocols.contains(version) }")
+            writer.line()
+            writer.line("/// How a connection asks for the event, or nil when every connection allowed to read gets it.")
+            writer.block("public var subscription: EventSubscription?") { writer in
+                let gated = spec.events.filter { $0.subscription != nil }
+                if gated.isEmpty {
+                    writer.line("nil")
+                } else {
+                    writer.block("switch self") { writer in
+                        for event in gated {
+                            guard let subscription = event.subscription else { continue }
+                            let key = subscription.key.map(SwiftIdentifier.literal) ?? "nil"
+                            writer.line("case .\(SwiftIdentifier.member(event.name)): EventSubscription(subscribe: \(SwiftIdentifier.literal(subscription.subscribe)), unsubscribe: \(SwiftIdentifier.literal(subscription.unsubscribe)), keyField: \(key))")
+                        }
+                        writer.line("default: nil")
                     }
                 }
             }
@@ -186,12 +310,48 @@ enum SwiftCatalogRenderer {
         }
     }
 
+    private static func writeErrorDetails(_ spec: IRSpec, into writer: inout CodeWriter) {
+        writer.line("/// The `error.details.code` values of failed responses (handshake failures mostly).")
+        guard !spec.errorDetails.isEmpty else {
+            writer.line("public enum ErrorDetailCode: Sendable, CaseIterable {}")
+            return
+        }
+        writer.block("public enum ErrorDetailCode: String, Sendable, CaseIterable") { writer in
+            for detail in spec.errorDetails {
+                writer.line("/// \(detail.summary)")
+                writer.line("case \(SwiftTypeSpelling.errorCase(detail.code)) = \(SwiftIdentifier.literal(detail.code))")
+            }
+            guard !spec.errorDetails.isEmpty else { return }
+            writer.line()
+            writer.line("/// The error code of the response that carries it.")
+            writer.block("public var errorCode: ErrorCode") { writer in
+                writer.block("switch self") { writer in
+                    for detail in spec.errorDetails {
+                        writer.line("case .\(SwiftTypeSpelling.errorCase(detail.code)): .\(SwiftTypeSpelling.errorCase(detail.error))")
+                    }
+                }
+            }
+            writer.line()
+            writer.line("/// The close code that follows the response, or nil when the connection stays open.")
+            writer.block("public var closeCode: CloseCode?") { writer in
+                writer.block("switch self") { writer in
+                    for detail in spec.errorDetails {
+                        let close = detail.closeCode.flatMap { code in spec.closeCodes.first { $0.code == code } }
+                        writer.line("case .\(SwiftTypeSpelling.errorCase(detail.code)): \(close.map { ".\(SwiftIdentifier.member($0.name))" } ?? "nil")")
+                    }
+                }
+            }
+        }
+    }
+
     private static func writeExamples(_ spec: IRSpec, into writer: inout CodeWriter) {
         writer.line("/// A spec example: JSON text of params and the result they produce.")
         writer.block("public struct MethodExample: Sendable") { writer in
             writer.line("public var name: String?")
             writer.line("public var params: String")
             writer.line("public var result: String")
+            writer.line("/// The protocol versions it applies to.")
+            writer.line("public var protocols: [ProtocolVersion]")
         }
         writer.line()
         writer.line("/// A spec example of params that must be rejected, and the error code.")
@@ -199,6 +359,7 @@ enum SwiftCatalogRenderer {
             writer.line("public var name: String?")
             writer.line("public var params: String")
             writer.line("public var error: ErrorCode")
+            writer.line("public var protocols: [ProtocolVersion]")
         }
         writer.line()
         writer.block("extension MethodName") { writer in
@@ -215,7 +376,8 @@ enum SwiftCatalogRenderer {
                                     writer.indented { writer in
                                         writer.line("name: \(example.name.map(SwiftIdentifier.literal) ?? "nil"),")
                                         writer.line("params: \(SwiftIdentifier.literal(example.params)),")
-                                        writer.line("result: \(SwiftIdentifier.literal(example.result))")
+                                        writer.line("result: \(SwiftIdentifier.literal(example.result)),")
+                                        writer.line("protocols: \(versionList(example.protocols))")
                                     }
                                     writer.line("),")
                                 }
@@ -236,7 +398,7 @@ enum SwiftCatalogRenderer {
                             writer.indented { writer in
                                 for example in method.invalid {
                                     writer.line(
-                                        "InvalidMethodExample(name: \(example.name.map(SwiftIdentifier.literal) ?? "nil"), params: \(SwiftIdentifier.literal(example.params)), error: .\(SwiftTypeSpelling.errorCase(example.error))),")
+                                        "InvalidMethodExample(name: \(example.name.map(SwiftIdentifier.literal) ?? "nil"), params: \(SwiftIdentifier.literal(example.params)), error: .\(SwiftTypeSpelling.errorCase(example.error)), protocols: \(versionList(example.protocols))),")
                                 }
                             }
                             writer.line("]")
@@ -280,6 +442,41 @@ enum SwiftCatalogRenderer {
                 writer.block("switch self") { writer in
                     for event in spec.events {
                         writer.line("case .\(SwiftIdentifier.member(event.name))(let payload): try JSONValue(encoding: payload)")
+                    }
+                }
+            }
+            writer.line()
+            writer.line("/// The payload member a keyed subscription names (`EventName.subscription`), or nil.")
+            writer.block("public var subscriptionKey: String?") { writer in
+                let keyed = spec.events.compactMap { event -> (IREvent, String)? in
+                    guard let key = event.subscription?.key else { return nil }
+                    return (event, key)
+                }
+                if keyed.isEmpty {
+                    writer.line("nil")
+                } else {
+                    writer.block("switch self") { writer in
+                        for (event, key) in keyed {
+                            writer.line("case .\(SwiftIdentifier.member(event.name))(let payload): payload.\(SwiftIdentifier.member(key))")
+                        }
+                        writer.line("default: nil")
+                    }
+                }
+            }
+            let adaptation = SwiftAdaptation(spec)
+            let adapting = spec.events.filter { adaptation.isAdaptable($0.payloadType) }
+            writer.line()
+            writer.line("/// The event as a client speaking `version` receives it (see the payload types' `adapted(to:)`).")
+            writer.block("public func adapted(to version: ProtocolVersion) -> GatewayEvent") { writer in
+                if adapting.isEmpty {
+                    writer.line("self")
+                } else {
+                    writer.block("switch self") { writer in
+                        for event in adapting {
+                            let member = SwiftIdentifier.member(event.name)
+                            writer.line("case .\(member)(let payload): .\(member)(payload.adapted(to: version))")
+                        }
+                        writer.line("default: self")
                     }
                 }
             }

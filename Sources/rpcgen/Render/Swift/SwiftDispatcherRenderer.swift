@@ -39,6 +39,27 @@ struct SwiftDispatcherRenderer: Renderer {
     private func renderDispatcher(_ spec: IRSpec) -> String {
         guard let response = frame(spec, spec.frames.response) else { return SwiftTypesRenderer.header }
         let request = spec.frames.request
+        let adaptation = SwiftAdaptation(spec)
+        let cancelDefinition = spec.frames.cancel.flatMap { name in frame(spec, name).map { $0.definitionName ?? name } }
+        let cancelCase = cancelDefinition == nil ? "" : """
+
+            /// A client's `cancel` frame: stop the request with this id if it is still running.
+            case cancel(id: String)
+        """
+        let cancelDecoding = cancelDefinition.map { definition in """
+                if frame["type"]?.stringValue == "cancel" {
+                    if let violation = SchemaValidator.spec.firstViolation(of: frame, against: .ref(\(SwiftIdentifier.literal(definition)))) {
+                        return .rejected(errorResponse(id: id, .invalidRequest(
+                            "invalid cancel frame: \\(violation)", details: ["reason": "invalid-frame", "path": .string(violation.path)])))
+                    }
+                    return .cancel(id: id)
+                }
+
+        """ } ?? ""
+        let cancelHandle = cancelDefinition == nil ? "" : """
+
+                case .cancel(let id): Self.errorResponse(id: id, .invalidRequest("nothing to cancel: no request is running", details: ["reason": "cancel"]))
+        """
         let errorResponse = SwiftTypeSpelling.initializerCall(response, arguments: [
             "id": "id", "ok": "false", "payload": "error.payload", "error": "error.shape",
         ])
@@ -69,7 +90,7 @@ struct SwiftDispatcherRenderer: Renderer {
             /// A well-formed request for a known method.
             case request(IncomingRequest)
             /// A frame to answer with this error response (malformed, wrong envelope, unknown method).
-            case rejected(\(response.name))
+            case rejected(\(response.name))\(cancelCase)
         }
 
         /// Routes request frames to a `GatewayMethods` implementation.
@@ -92,7 +113,7 @@ struct SwiftDispatcherRenderer: Renderer {
                     return .rejected(errorResponse(id: "invalid", .invalidRequest("invalid request frame: malformed JSON", details: ["reason": "malformed-json"])))
                 }
                 let id = frame["id"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? "invalid"
-                if let violation = SchemaValidator.spec.firstViolation(of: frame, against: .ref(\(SwiftIdentifier.literal(request)))) {
+        \(cancelDecoding)        if let violation = SchemaValidator.spec.firstViolation(of: frame, against: .ref(\(SwiftIdentifier.literal(request)))) {
                     return .rejected(errorResponse(id: id, .invalidRequest(
                         "invalid request frame: \\(violation)",
                         details: ["reason": "invalid-frame", "path": .string(violation.path)])))
@@ -105,26 +126,71 @@ struct SwiftDispatcherRenderer: Renderer {
                 return .request(IncomingRequest(id: id, method: method, params: frame["params"]))
             }
 
-            /// Validates the params, calls the method and encodes its answer.
-            public func dispatch(_ request: IncomingRequest, context: Methods.Context) async -> \(response.name) {
+            /// Validates the params for the client's protocol `version`, calls the method, adapts and
+            /// encodes its answer, hands the response to `send`, then performs the work the method
+            /// deferred until after its response (``ResponseFollowUps``).
+            public func dispatch(
+                _ request: IncomingRequest, context: Methods.Context, protocol version: ProtocolVersion,
+                send: (\(response.name)) -> Void
+            ) async {
+                let followUps = ResponseFollowUps()
+                let response = await ResponseFollowUps.$current.withValue(followUps) {
+                    await respond(to: request, context: context, protocol: version)
+                }
+                send(response)
+                followUps.perform()
+            }
+
+            /// `dispatch` for callers that take the response themselves (deferred work runs as soon as
+            /// it is returned).
+            public func dispatch(
+                _ request: IncomingRequest, context: Methods.Context, protocol version: ProtocolVersion = .newest
+            ) async -> \(response.name) {
+                var answer: \(response.name)?
+                await dispatch(request, context: context, protocol: version) { answer = $0 }
+                return answer ?? Self.errorResponse(id: request.id, .unavailable("internal error"))
+            }
+
+            private func respond(to request: IncomingRequest, context: Methods.Context, protocol version: ProtocolVersion) async -> \(response.name) {
                 let id = request.id
+                guard request.method.isAvailable(in: version) else {
+                    return Self.errorResponse(id: id, .invalidRequest(
+                        "unknown method: \\(request.method.rawValue)",
+                        details: ["reason": "unknown-method", "method": .string(request.method.rawValue), "protocol": .integer(version.rawValue)]))
+                }
                 do {
-                    let payload = try await route(request, context: context)
+                    let payload = try await route(request, context: context, protocol: version)
                     return \(okResponse)
                 } catch let error as GatewayError {
                     return Self.errorResponse(id: id, error)
+                } catch is CancellationError {
+                    // The client sent `cancel` for the request, or left.
+                    return Self.errorResponse(id: id, .unavailable("request cancelled", details: ["reason": "cancelled"]))
                 } catch {
                     // Anything unexpected is reported without its text: it may hold internals.
                     return Self.errorResponse(id: id, .unavailable("internal error"))
                 }
             }
 
-            /// `decode` then `dispatch`.
+            /// `decode` then `dispatch` (the newest protocol).
             public func handle(_ data: Data, context: Methods.Context) async -> \(response.name) {
                 switch Self.decode(data) {
                 case .request(let request): await dispatch(request, context: context)
-                case .rejected(let response): response
+                case .rejected(let response): response\(cancelHandle)
                 }
+            }
+
+            /// A result as the client's `version` receives it. Debug builds check it against its schema
+            /// for that version: a gateway that breaks its own spec answers with an internal error
+            /// naming the violation instead of sending a frame the client may choke on.
+            private static func encode<Result: Encodable>(_ result: Result, schema: String, protocol version: ProtocolVersion) throws -> JSONValue {
+                let value = try JSONValue(encoding: result)
+                #if DEBUG
+                if let violation = SchemaValidator.spec.firstViolation(of: value, against: .ref(schema), protocol: version.rawValue) {
+                    throw GatewayError.unavailable("internal error: the result breaks \\(schema) in protocol \\(version): \\(violation)")
+                }
+                #endif
+                return value
             }
 
             /// The error response for request `id`.
@@ -132,10 +198,45 @@ struct SwiftDispatcherRenderer: Renderer {
                 \(errorResponse)
             }
 
-            /// Validates `params` (absent means `{}`) against `schema` and decodes them.
-            public static func decodeParams<Params: Decodable>(_ params: JSONValue?, as type: Params.Type, schema: String, method: MethodName) throws -> Params {
+            /// Validates `params` (absent means `{}`) against `schema` — with the `x-protocol` rules of
+            /// `version` when given — and decodes them (``ParamsDecoder/decode(_:as:schema:method:protocol:)``).
+            public static func decodeParams<Params: Decodable>(
+                _ params: JSONValue?, as type: Params.Type, schema: String, method: MethodName, protocol version: ProtocolVersion? = nil
+            ) throws -> Params {
+                try ParamsDecoder.decode(params, as: type, schema: schema, method: method, protocol: version)
+            }
+        """)
+        writer.indented { writer in
+            writer.line()
+            writer.block("private func route(_ request: IncomingRequest, context: Methods.Context, protocol version: ProtocolVersion) async throws -> JSONValue") { writer in
+                writer.block("switch request.method") { writer in
+                    for method in spec.methods {
+                        let member = SwiftIdentifier.member(method.name)
+                        writer.line("case .\(member):")
+                        writer.indented { writer in
+                            writer.line(
+                                "let params = try Self.decodeParams(request.params, as: \(method.paramsType).self, schema: \(SwiftIdentifier.literal(method.paramsSchema)), method: .\(member), protocol: version)")
+                            let call = "try await methods.\(member)(params, context: context)"
+                            let result = adaptation.isAdaptable(method.resultType) ? "(\(call)).adapted(to: version)" : call
+                            writer.line("return try Self.encode(\(result), schema: \(SwiftIdentifier.literal(method.resultSchema)), protocol: version)")
+                        }
+                    }
+                }
+            }
+        }
+        writer.line("}")
+        writer.line()
+        writer.lines("""
+        /// Validates and decodes a method's params; the ``Dispatcher`` uses it, and so may a transport
+        /// that reads `connect` itself.
+        public enum ParamsDecoder {
+            /// Validates `params` (absent means `{}`) against `schema` — with the `x-protocol` rules of
+            /// `version` when given — and decodes them.
+            public static func decode<Params: Decodable>(
+                _ params: JSONValue?, as type: Params.Type, schema: String, method: MethodName, protocol version: ProtocolVersion? = nil
+            ) throws -> Params {
                 let value = params ?? .object([:])
-                if let violation = SchemaValidator.spec.firstViolation(of: value, against: .ref(schema)) {
+                if let violation = SchemaValidator.spec.firstViolation(of: value, against: .ref(schema), protocol: version?.rawValue) {
                     throw GatewayError.invalidRequest(
                         "invalid \\(method.rawValue) params: \\(violation)",
                         details: ["reason": "invalid-params", "path": .string(violation.path), "error": .string(violation.message)])
@@ -146,24 +247,8 @@ struct SwiftDispatcherRenderer: Renderer {
                     throw GatewayError.invalidRequest("invalid \\(method.rawValue) params", details: ["reason": "invalid-params"])
                 }
             }
-        """)
-        writer.indented { writer in
-            writer.line()
-            writer.block("private func route(_ request: IncomingRequest, context: Methods.Context) async throws -> JSONValue") { writer in
-                writer.block("switch request.method") { writer in
-                    for method in spec.methods {
-                        let member = SwiftIdentifier.member(method.name)
-                        writer.line("case .\(member):")
-                        writer.indented { writer in
-                            writer.line(
-                                "let params = try Self.decodeParams(request.params, as: \(method.paramsType).self, schema: \(SwiftIdentifier.literal(method.paramsSchema)), method: .\(member))")
-                            writer.line("return try JSONValue(encoding: try await methods.\(member)(params, context: context))")
-                        }
-                    }
-                }
-            }
         }
-        writer.line("}")
+        """)
         return writer.text
     }
 }

@@ -68,8 +68,25 @@ enum SwiftSchemaTableRenderer {
             case .schema(let value): additionalText = ".schema(\(literal(value, level: level + 1)))"
             }
             let requiredText = "[\(required.map(SwiftIdentifier.literal).joined(separator: ", "))]"
-            return ".object(\n\(indent)properties: \(members),\n\(indent)required: \(requiredText),\n\(indent)additional: \(additionalText)\n\(closing))"
+            let rules = properties.compactMap { property in property.protocolRule.map { (property.name, $0) } }
+            let rulesText = rules.isEmpty ? "" : ",\n\(indent)protocolRules: [\n"
+                + rules.map { "\(indent)    \(SwiftIdentifier.literal($0.0)): \(ruleLiteral($0.1)),\n" }.joined() + "\(indent)]"
+            return ".object(\n\(indent)properties: \(members),\n\(indent)required: \(requiredText),\n\(indent)additional: \(additionalText)\(rulesText)\n\(closing))"
         }
+    }
+
+    /// A `ProtocolRule(…)` expression naming only what the rule sets.
+    static func ruleLiteral(_ rule: IRProtocolRule) -> String {
+        var arguments: [String] = []
+        if let from = rule.from { arguments.append("from: \(from)") }
+        if let until = rule.until { arguments.append("until: \(until)") }
+        if let from = rule.requiredFrom { arguments.append("requiredFrom: \(from)") }
+        if let until = rule.requiredUntil { arguments.append("requiredUntil: \(until)") }
+        if !rule.when.isEmpty {
+            let pairs = rule.when.map { "\(SwiftIdentifier.literal($0.property)): \(SwiftIdentifier.literal($0.value))" }
+            arguments.append("when: [\(pairs.joined(separator: ", "))]")
+        }
+        return "ProtocolRule(\(arguments.joined(separator: ", ")))"
     }
 
     private static func optional(_ value: Int?) -> String {

@@ -3,6 +3,7 @@
 enum SwiftSupportTemplate {
     static let text = #####"""
 import Foundation
+import Synchronization
 
 /// Any JSON value: the Swift type of schema nodes the spec leaves open (`{}`).
 public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible {
@@ -222,6 +223,93 @@ public enum Nullable<Wrapped: Sendable & Equatable & Codable>: Sendable, Equatab
     }
 }
 
+/// The subscription-gated events one connection asked for (see `EventName.subscription`). The
+/// transport keeps one per connection, so subscriptions end with the connection; keyed
+/// subscriptions are bounded per event by `keyLimit`, and a new key beyond it evicts the one
+/// subscribed longest ago.
+public final class EventSubscriptions: Sendable, Equatable {
+    private struct State {
+        var events: Set<EventName> = []
+        /// Per keyed event, its keys in subscription order.
+        var keys: [EventName: [String]] = [:]
+    }
+
+    /// Keys a connection may hold per keyed event.
+    public let keyLimit: Int
+    private let state = Mutex(State())
+
+    public init(keyLimit: Int = 256) {
+        self.keyLimit = max(1, keyLimit)
+    }
+
+    /// Starts delivering `event` (for `key`, when the event is keyed). Returns the key evicted
+    /// to stay within ``keyLimit``, if any.
+    @discardableResult
+    public func subscribe(_ event: EventName, key: String? = nil) -> String? {
+        state.withLock { state in
+            guard let key else {
+                state.events.insert(event)
+                return nil
+            }
+            var keys = state.keys[event] ?? []
+            keys.removeAll { $0 == key }
+            keys.append(key)
+            let evicted = keys.count > keyLimit ? keys.removeFirst() : nil
+            state.keys[event] = keys
+            return evicted
+        }
+    }
+
+    /// Stops delivering `event` (for `key`, when the event is keyed).
+    public func unsubscribe(_ event: EventName, key: String? = nil) {
+        state.withLock { state in
+            guard let key else {
+                state.events.remove(event)
+                return
+            }
+            state.keys[event]?.removeAll { $0 == key }
+            if state.keys[event]?.isEmpty == true { state.keys[event] = nil }
+        }
+    }
+
+    /// Whether an event with this name (and subscription key) goes to this connection: always
+    /// for events nobody subscribes to, else only after the matching subscribe.
+    public func wants(_ event: EventName, key: String?) -> Bool {
+        guard let subscription = event.subscription else { return true }
+        return state.withLock { state in
+            guard subscription.keyField != nil else { return state.events.contains(event) }
+            guard let key else { return false }
+            return state.keys[event]?.contains(key) ?? false
+        }
+    }
+
+    /// Keyed subscriptions held for `event`.
+    public func keys(for event: EventName) -> [String] {
+        state.withLock { $0.keys[event] ?? [] }
+    }
+
+    /// Identity: two connections never share subscriptions.
+    public static func == (lhs: EventSubscriptions, rhs: EventSubscriptions) -> Bool {
+        lhs === rhs
+    }
+}
+
+/// How a subscription-gated event is asked for.
+public struct EventSubscription: Sendable, Equatable {
+    /// The method that starts delivery.
+    public var subscribe: String
+    /// The method that stops it.
+    public var unsubscribe: String
+    /// The payload member a subscription names, or nil when one subscription covers every event.
+    public var keyField: String?
+
+    public init(subscribe: String, unsubscribe: String, keyField: String?) {
+        self.subscribe = subscribe
+        self.unsubscribe = unsubscribe
+        self.keyField = keyField
+    }
+}
+
 /// A validation schema from the spec (the documented JSON-Schema subset).
 public indirect enum Schema: Sendable {
     public indirect enum Additional: Sendable {
@@ -239,9 +327,83 @@ public indirect enum Schema: Sendable {
     case integer(minimum: Double?, maximum: Double?)
     case number(minimum: Double?, maximum: Double?)
     case array(items: Schema, minItems: Int?, maxItems: Int?)
-    case object(properties: [String: Schema], required: [String], additional: Additional)
+    /// `protocolRules`: the `x-protocol` rules of properties, by property name.
+    case object(properties: [String: Schema], required: [String], additional: Additional, protocolRules: [String: ProtocolRule] = [:])
     case enumeration([String], open: Bool)
     case nullable(Schema)
+}
+
+/// A property's `x-protocol`: the protocol versions it exists in and those it is required in.
+public struct ProtocolRule: Sendable, Equatable {
+    public var from: Int?
+    public var until: Int?
+    public var requiredFrom: Int?
+    public var requiredUntil: Int?
+    /// The requirement applies only when these sibling properties have these string values.
+    public var when: [String: String]
+
+    public init(from: Int? = nil, until: Int? = nil, requiredFrom: Int? = nil, requiredUntil: Int? = nil, when: [String: String] = [:]) {
+        self.from = from
+        self.until = until
+        self.requiredFrom = requiredFrom
+        self.requiredUntil = requiredUntil
+        self.when = when
+    }
+
+    /// Whether the property exists in protocol `version`.
+    public func isAvailable(in version: Int) -> Bool {
+        (from.map { version >= $0 } ?? true) && (until.map { version <= $0 } ?? true)
+    }
+
+    /// Whether the property must be present in protocol `version`, given its siblings.
+    public func isRequired(in version: Int, siblings: [String: JSONValue]) -> Bool {
+        guard requiredFrom != nil || requiredUntil != nil else { return false }
+        guard (requiredFrom.map { version >= $0 } ?? true), (requiredUntil.map { version <= $0 } ?? true) else { return false }
+        return when.allSatisfy { siblings[$0.key]?.stringValue == $0.value }
+    }
+}
+
+/// Work a method defers until its response is on its way: OpenClaw sends some events after a
+/// response (a run's lifecycle end after the `chat.abort` answer). The dispatcher binds
+/// ``current`` while a method runs and performs the work right after it handed the response to
+/// the transport. Work added when no response is pending — outside a dispatch, or by a task
+/// that outlived its request — runs at once.
+public final class ResponseFollowUps: Sendable {
+    @TaskLocal public static var current: ResponseFollowUps?
+
+    private struct State {
+        var work: [@Sendable () -> Void] = []
+        var performed = false
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// Runs `body` once the response of the request being dispatched is handed to the transport.
+    public static func afterResponse(_ body: @escaping @Sendable () -> Void) {
+        if let current { current.add(body) } else { body() }
+    }
+
+    /// Defers `body` until ``perform()``, or runs it now when that already happened.
+    public func add(_ body: @escaping @Sendable () -> Void) {
+        let deferred = state.withLock { state in
+            guard !state.performed else { return false }
+            state.work.append(body)
+            return true
+        }
+        if !deferred { body() }
+    }
+
+    /// Runs the deferred work in the order it was added; later work runs at once.
+    public func perform() {
+        let work = state.withLock { state in
+            state.performed = true
+            defer { state.work = [] }
+            return state.work
+        }
+        for body in work { body() }
+    }
 }
 
 /// The first place a value breaks its schema.
@@ -267,23 +429,25 @@ public struct SchemaValidator: Sendable {
         self.resolve = resolve
     }
 
-    /// The first violation, or nil when `value` conforms to `schema`.
-    public func firstViolation(of value: JSONValue, against schema: Schema) -> SchemaViolation? {
+    /// The first violation, or nil when `value` conforms to `schema`. With a `protocol`
+    /// version, properties' `x-protocol` rules apply too: a property that version lacks is a
+    /// violation, and so is a missing property that version requires.
+    public func firstViolation(of value: JSONValue, against schema: Schema, protocol version: Int? = nil) -> SchemaViolation? {
         var path: [String] = []
-        return check(value, schema, &path)
+        return check(value, schema, version, &path)
     }
 
     private func violation(_ path: [String], _ message: String) -> SchemaViolation {
         SchemaViolation(path: path.isEmpty ? "/" : "/" + path.joined(separator: "/"), message: message)
     }
 
-    private func check(_ value: JSONValue, _ schema: Schema, _ path: inout [String]) -> SchemaViolation? {
+    private func check(_ value: JSONValue, _ schema: Schema, _ version: Int?, _ path: inout [String]) -> SchemaViolation? {
         switch schema {
         case .any:
             return nil
         case .ref(let name):
             guard let target = resolve(name) else { return violation(path, "unknown schema \(name)") }
-            return check(value, target, &path)
+            return check(value, target, version, &path)
         case .null:
             return value == .null ? nil : violation(path, "must be null")
         case .boolean:
@@ -309,7 +473,7 @@ public struct SchemaValidator: Sendable {
             if open || values.contains(string) { return nil }
             return violation(path, "must be equal to one of the allowed values: \(values.joined(separator: ", "))")
         case .nullable(let inner):
-            return value == .null ? nil : check(value, inner, &path)
+            return value == .null ? nil : check(value, inner, version, &path)
         case .array(let items, let minItems, let maxItems):
             guard let array = value.arrayValue else { return violation(path, "must be array") }
             if let minItems, array.count < minItems { return violation(path, "must NOT have fewer than \(minItems) items") }
@@ -317,13 +481,24 @@ public struct SchemaValidator: Sendable {
             for (index, item) in array.enumerated() {
                 path.append(String(index))
                 defer { path.removeLast() }
-                if let found = check(item, items, &path) { return found }
+                if let found = check(item, items, version, &path) { return found }
             }
             return nil
-        case .object(let properties, let required, let additional):
+        case .object(let properties, let required, let additional, let rules):
             guard let members = value.objectValue else { return violation(path, "must be object") }
             for name in required where members[name] == nil {
                 return violation(path, "must have required property '\(name)'")
+            }
+            if let version {
+                for name in rules.keys.sorted() {
+                    guard let rule = rules[name] else { continue }
+                    if members[name] != nil, !rule.isAvailable(in: version) {
+                        return violation(path, "must NOT have property '\(name)' in protocol \(version)")
+                    }
+                    if members[name] == nil, rule.isRequired(in: version, siblings: members) {
+                        return violation(path, "must have required property '\(name)' in protocol \(version)")
+                    }
+                }
             }
             for key in members.keys.sorted() {
                 let member = members[key] ?? .null
@@ -339,7 +514,7 @@ public struct SchemaValidator: Sendable {
                 }
                 path.append(key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1"))
                 defer { path.removeLast() }
-                if let found = check(member, memberSchema, &path) { return found }
+                if let found = check(member, memberSchema, version, &path) { return found }
             }
             return nil
         }

@@ -20,16 +20,17 @@ struct SwiftTypesRenderer: Renderer {
         var writer = CodeWriter()
         writer.lines(Self.header)
         writer.line("import Foundation")
+        let adaptation = SwiftAdaptation(spec)
         for declaration in spec.types {
             writer.line()
-            Self.write(declaration, into: &writer)
+            Self.write(declaration, parent: [], adaptation: adaptation, into: &writer)
         }
         return writer.text
     }
 
-    static func write(_ declaration: IRTypeDeclaration, into writer: inout CodeWriter) {
+    static func write(_ declaration: IRTypeDeclaration, parent: [String], adaptation: SwiftAdaptation, into writer: inout CodeWriter) {
         switch declaration {
-        case .object(let object): writeObject(object, into: &writer)
+        case .object(let object): writeObject(object, path: parent + [object.name], adaptation: adaptation, into: &writer)
         case .enumeration(let enumeration):
             enumeration.isOpen ? writeOpenEnum(enumeration, into: &writer) : writeClosedEnum(enumeration, into: &writer)
         case .alias(let alias):
@@ -39,12 +40,12 @@ struct SwiftTypesRenderer: Renderer {
         }
     }
 
-    private static func writeObject(_ object: IRObject, into writer: inout CodeWriter) {
+    private static func writeObject(_ object: IRObject, path: [String], adaptation: SwiftAdaptation, into writer: inout CodeWriter) {
         let fallback = object.definitionName.map { "The `\($0)` schema." }
         SwiftTypeSpelling.documentation(object.documentation, fallback: fallback).forEach { writer.line($0) }
         writer.block("public struct \(object.name): Codable, Sendable, Equatable") { writer in
             for nested in object.nested {
-                write(nested, into: &writer)
+                write(nested, parent: path, adaptation: adaptation, into: &writer)
                 writer.line()
             }
             for property in object.properties {
@@ -64,6 +65,15 @@ struct SwiftTypesRenderer: Renderer {
             writeDecoder(object, into: &writer)
             writer.line()
             writeEncoder(object, into: &writer)
+            let typePath = path.joined(separator: ".")
+            if adaptation.isAdaptable(typePath) {
+                writer.line()
+                adaptation.writeAdapted(object, path: typePath, into: &writer)
+            }
+            if adaptation.constrained.contains(typePath) {
+                writer.line()
+                adaptation.writeRequirements(object, into: &writer)
+            }
         }
     }
 

@@ -4,8 +4,10 @@
 /// error and close codes; one case per method example and invalid example; the chat stream
 /// cases; one payload case per event. Run it with `kubeclaw conformance` or the `Conformance` module.
 public enum ConformanceSuite {
-    /// The protocol version the handshake asks for.
-    public static let protocolVersion = 3
+    /// The protocol versions of the spec, oldest first.
+    public static let protocols: [Int] = [3, 4]
+    /// The version the runner speaks unless told otherwise.
+    public static let newestProtocol = 4
 
     /// The envelope schemas every frame is validated against.
     public static let frames = ConformanceFrames(request: "RequestFrame", response: "ResponseFrame", event: "EventFrame", error: "ErrorShape")
@@ -14,6 +16,7 @@ public enum ConformanceSuite {
     public static let events: [ConformanceEvent] = [
         ConformanceEvent(name: "connect.challenge", payloadSchema: "ConnectChallenge", sequenced: false),
         ConformanceEvent(name: "note", payloadSchema: "Note", sequenced: true),
+        ConformanceEvent(name: "note.changed", payloadSchema: "Note", sequenced: true),
     ]
 
     /// The error code of a rate-limited request; with `retryAfterMs` the runner waits and retries.
@@ -26,161 +29,240 @@ public enum ConformanceSuite {
             group: "protocol",
             summary: "the first frame is a `connect.challenge` event without `seq`, payload valid against ConnectChallenge",
             kind: .challengeFirst(event: "connect.challenge", payloadSchema: "ConnectChallenge"),
-            flags: []
+            flags: [],
+            protocols: [3, 4]
         ),
         ConformanceCase(
             id: "protocol/request-before-connect",
             group: "protocol",
             summary: "`ping` before `connect`: INVALID_REQUEST then close 1008",
             kind: .requestBeforeConnect(ConformanceRequest(method: "ping", params: "{}"), ConformanceRejection(code: "INVALID_REQUEST", closeCode: 1008)),
-            flags: []
+            flags: [],
+            protocols: [3, 4]
         ),
         ConformanceCase(
             id: "protocol/missing-token",
             group: "protocol",
             summary: "`connect` without a token: INVALID_REQUEST then close 1008",
             kind: .rejectedCredentials(.missing, ConformanceRejection(code: "INVALID_REQUEST", closeCode: 1008)),
-            flags: [.needsAuth]
+            flags: [.needsAuth],
+            protocols: [3, 4]
         ),
         ConformanceCase(
             id: "protocol/wrong-token",
             group: "protocol",
             summary: "`connect` with a wrong token: INVALID_REQUEST then close 1008",
             kind: .rejectedCredentials(.wrong, ConformanceRejection(code: "INVALID_REQUEST", closeCode: 1008)),
-            flags: [.needsAuth]
+            flags: [.needsAuth],
+            protocols: [3, 4]
         ),
         ConformanceCase(
             id: "protocol/protocol-range-above",
             group: "protocol",
-            summary: "protocol range [4, 4]: INVALID_REQUEST then close 1002",
-            kind: .protocolMismatch(minProtocol: 4, maxProtocol: 4, ConformanceRejection(code: "INVALID_REQUEST", closeCode: 1002)),
-            flags: []
+            summary: "protocol range [5, 5]: INVALID_REQUEST (PROTOCOL_MISMATCH) then close 1002",
+            kind: .protocolMismatch(minProtocol: 5, maxProtocol: 5, ConformanceRejection(code: "INVALID_REQUEST", closeCode: 1002, detailsCode: "PROTOCOL_MISMATCH")),
+            flags: [],
+            protocols: [3, 4]
         ),
         ConformanceCase(
             id: "protocol/protocol-range-below",
             group: "protocol",
-            summary: "protocol range [1, 2]: INVALID_REQUEST then close 1002",
-            kind: .protocolMismatch(minProtocol: 1, maxProtocol: 2, ConformanceRejection(code: "INVALID_REQUEST", closeCode: 1002)),
-            flags: []
+            summary: "protocol range [1, 2]: INVALID_REQUEST (PROTOCOL_MISMATCH) then close 1002",
+            kind: .protocolMismatch(minProtocol: 1, maxProtocol: 2, ConformanceRejection(code: "INVALID_REQUEST", closeCode: 1002, detailsCode: "PROTOCOL_MISMATCH")),
+            flags: [],
+            protocols: [3, 4]
+        ),
+        ConformanceCase(
+            id: "protocol/negotiate-3",
+            group: "protocol",
+            summary: "protocol range [3, 3]: hello-ok with protocol 3, valid against HelloOk in protocol 3",
+            kind: .negotiation(minProtocol: 3, maxProtocol: 3, expected: 3, resultSchema: "HelloOk"),
+            flags: [],
+            protocols: [3]
+        ),
+        ConformanceCase(
+            id: "protocol/negotiate-4",
+            group: "protocol",
+            summary: "protocol range [4, 4]: hello-ok with protocol 4, valid against HelloOk in protocol 4",
+            kind: .negotiation(minProtocol: 4, maxProtocol: 4, expected: 4, resultSchema: "HelloOk"),
+            flags: [],
+            protocols: [4]
+        ),
+        ConformanceCase(
+            id: "protocol/negotiate-newest",
+            group: "protocol",
+            summary: "protocol range [3, 5]: the newest common version, 4",
+            kind: .negotiation(minProtocol: 3, maxProtocol: 5, expected: 4, resultSchema: "HelloOk"),
+            flags: [],
+            protocols: [4]
         ),
         ConformanceCase(
             id: "protocol/unknown-method",
             group: "protocol",
             summary: "unknown method `conformance.no-such-method`: INVALID_REQUEST, connection stays open",
             kind: .unknownMethod(ConformanceRequest(method: "conformance.no-such-method", params: "{}"), ConformanceRejection(code: "INVALID_REQUEST", closeCode: nil), probe: ConformanceRequest(method: "ping", params: "{}")),
-            flags: []
+            flags: [],
+            protocols: [3, 4]
         ),
         ConformanceCase(
             id: "protocol/missing-id",
             group: "protocol",
             summary: "a request without `id`: INVALID_REQUEST, connection stays open",
             kind: .malformedFrame(text: "{\"method\":\"ping\",\"params\":{},\"type\":\"req\"}", ConformanceRejection(code: "INVALID_REQUEST", closeCode: nil), replyRequired: true, probe: ConformanceRequest(method: "ping", params: "{}")),
-            flags: []
+            flags: [],
+            protocols: [3, 4]
         ),
         ConformanceCase(
             id: "protocol/non-json-text",
             group: "protocol",
             summary: "text that is not JSON: ignored or INVALID_REQUEST, connection stays open",
             kind: .malformedFrame(text: "this is not JSON {", ConformanceRejection(code: "INVALID_REQUEST", closeCode: nil), replyRequired: false, probe: ConformanceRequest(method: "ping", params: "{}")),
-            flags: []
+            flags: [],
+            protocols: [3, 4]
         ),
         ConformanceCase(
             id: "protocol/binary-frame",
             group: "protocol",
             summary: "a binary message: ignored or INVALID_REQUEST, connection stays open",
             kind: .binaryFrame(bytes: [0x80, 0x81, 0xfe, 0xff, 0x00, 0x7b], ConformanceRejection(code: "INVALID_REQUEST", closeCode: nil), probe: ConformanceRequest(method: "ping", params: "{}")),
-            flags: []
+            flags: [],
+            protocols: [3, 4]
         ),
         ConformanceCase(
             id: "protocol/oversize-payload",
             group: "protocol",
             summary: "a message over maxPayload (65536 bytes unless hello-ok says otherwise): close 1009",
             kind: .oversizeMessage(maxPayload: 65536, closeCode: 1009),
-            flags: []
+            flags: [],
+            protocols: [3, 4]
         ),
         ConformanceCase(
             id: "protocol/response-id-echo",
             group: "protocol",
             summary: "responses echo the request id exactly, also for concurrent requests",
             kind: .responseIdEcho(ConformanceRequest(method: "ping", params: "{}"), ids: ["conformance-echo-1", "conformance/ünïcödé ✓", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"]),
-            flags: []
+            flags: [],
+            protocols: [3, 4]
         ),
         ConformanceCase(
             id: "protocol/seq-increasing",
             group: "protocol",
-            summary: "event `seq` strictly increases on a connection (events caused by `ping` {})",
-            kind: .sequenceIncreasing(triggers: [ConformanceRequest(method: "ping", params: "{}")], run: nil),
-            flags: []
+            summary: "event `seq` strictly increases on a connection (events caused by `notes.watch` {\"key\":\"n1\"}, `ping` {})",
+            kind: .sequenceIncreasing(triggers: [ConformanceRequest(method: "notes.watch", params: "{\"key\":\"n1\"}"), ConformanceRequest(method: "ping", params: "{}")], run: nil),
+            flags: [],
+            protocols: [3, 4]
         ),
         ConformanceCase(
             id: "method/connect/valid/0",
             group: "connect",
             summary: "connect example \"with a token\": ok, result valid against HelloOk",
             kind: .connectExample(params: "{\"auth\":{\"token\":\"s3cret\"},\"maxProtocol\":3,\"minProtocol\":3}", resultSchema: "HelloOk", accepted: []),
-            flags: []
+            flags: [],
+            protocols: [3]
+        ),
+        ConformanceCase(
+            id: "method/connect/valid/1",
+            group: "connect",
+            summary: "connect example \"protocol 4\": ok, result valid against HelloOk",
+            kind: .connectExample(params: "{\"maxProtocol\":4,\"minProtocol\":3}", resultSchema: "HelloOk", accepted: []),
+            flags: [],
+            protocols: [4]
         ),
         ConformanceCase(
             id: "method/connect/invalid/0",
             group: "connect",
             summary: "connect invalid params \"no maxProtocol\": INVALID_REQUEST then close 1008",
             kind: .connectRejected(params: "{\"minProtocol\":3}", ConformanceRejection(code: "INVALID_REQUEST", closeCode: 1008)),
-            flags: []
+            flags: [],
+            protocols: [3, 4]
         ),
         ConformanceCase(
             id: "method/notes.put/valid/0",
             group: "notes.put",
             summary: "notes.put example \"a labelled note\": ok, result valid against NotePutResult",
             kind: .validExample(ConformanceRequest(method: "notes.put", params: "{\"key\":\"n1\",\"label\":\"greeting\",\"meta\":{\"x\":1},\"priority\":\"high\",\"tags\":[\"a\"],\"text\":\"hello\"}"), resultSchema: "NotePutResult", acceptedErrors: []),
-            flags: [.mutates]
+            flags: [.mutates],
+            protocols: [3, 4]
         ),
         ConformanceCase(
             id: "method/notes.put/valid/1",
             group: "notes.put",
             summary: "notes.put example \"into a shared folder\": ok, result valid against NotePutResult; needs a folder `shared` on the server, so a declared error (INVALID_REQUEST, UNAVAILABLE) is accepted",
             kind: .validExample(ConformanceRequest(method: "notes.put", params: "{\"key\":\"shared/n2\",\"text\":\"hi\"}"), resultSchema: "NotePutResult", acceptedErrors: ["INVALID_REQUEST", "UNAVAILABLE"]),
-            flags: [.mutates]
+            flags: [.mutates],
+            protocols: [3, 4]
         ),
         ConformanceCase(
             id: "method/notes.put/invalid/0",
             group: "notes.put",
             summary: "notes.put invalid params \"text too long\": INVALID_REQUEST, connection stays open",
             kind: .invalidExample(ConformanceRequest(method: "notes.put", params: "{\"key\":\"n1\",\"text\":\"this text is longer than twenty\"}"), ConformanceRejection(code: "INVALID_REQUEST", closeCode: nil)),
-            flags: []
+            flags: [],
+            protocols: [3, 4]
         ),
         ConformanceCase(
             id: "method/notes.put/invalid/1",
             group: "notes.put",
             summary: "notes.put invalid params \"unknown field\": INVALID_REQUEST, connection stays open",
             kind: .invalidExample(ConformanceRequest(method: "notes.put", params: "{\"colour\":\"red\",\"key\":\"n1\",\"text\":\"x\"}"), ConformanceRejection(code: "INVALID_REQUEST", closeCode: nil)),
-            flags: []
+            flags: [],
+            protocols: [3, 4]
+        ),
+        ConformanceCase(
+            id: "method/notes.watch/valid/0",
+            group: "notes.watch",
+            summary: "notes.watch example #0: ok, result valid against NotesWatchResult",
+            kind: .validExample(ConformanceRequest(method: "notes.watch", params: "{\"key\":\"n1\"}"), resultSchema: "NotesWatchResult", acceptedErrors: []),
+            flags: [],
+            protocols: [4]
+        ),
+        ConformanceCase(
+            id: "method/notes.watch/invalid/0",
+            group: "notes.watch",
+            summary: "notes.watch invalid params #0: INVALID_REQUEST, connection stays open",
+            kind: .invalidExample(ConformanceRequest(method: "notes.watch", params: "{}"), ConformanceRejection(code: "INVALID_REQUEST", closeCode: nil)),
+            flags: [],
+            protocols: [4]
         ),
         ConformanceCase(
             id: "method/ping/valid/0",
             group: "ping",
             summary: "ping example #0: ok, result valid against PingResult",
             kind: .validExample(ConformanceRequest(method: "ping", params: "{}"), resultSchema: "PingResult", acceptedErrors: []),
-            flags: []
+            flags: [],
+            protocols: [3, 4]
         ),
         ConformanceCase(
             id: "method/ping/invalid/0",
             group: "ping",
             summary: "ping invalid params #0: INVALID_REQUEST, connection stays open",
             kind: .invalidExample(ConformanceRequest(method: "ping", params: "{\"probe\":\"yes\"}"), ConformanceRejection(code: "INVALID_REQUEST", closeCode: nil)),
-            flags: []
+            flags: [],
+            protocols: [3, 4]
         ),
         ConformanceCase(
             id: "event/connect.challenge/payload",
             group: "event",
             summary: "every `connect.challenge` event seen during the run is valid against ConnectChallenge",
             kind: .eventPayloads(event: "connect.challenge", payloadSchema: "ConnectChallenge"),
-            flags: []
+            flags: [],
+            protocols: [3, 4]
         ),
         ConformanceCase(
             id: "event/note/payload",
             group: "event",
             summary: "every `note` event seen during the run is valid against Note",
             kind: .eventPayloads(event: "note", payloadSchema: "Note"),
-            flags: []
+            flags: [],
+            protocols: [3, 4]
+        ),
+        ConformanceCase(
+            id: "event/note.changed/payload",
+            group: "event",
+            summary: "every `note.changed` event seen during the run is valid against Note",
+            kind: .eventPayloads(event: "note.changed", payloadSchema: "Note"),
+            flags: [],
+            protocols: [4]
         ),
     ]
 }

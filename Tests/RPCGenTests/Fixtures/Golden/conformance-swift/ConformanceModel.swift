@@ -12,13 +12,16 @@ public struct ConformanceCase: Sendable, Equatable, Identifiable {
     public var summary: String
     public var kind: ConformanceCaseKind
     public var flags: ConformanceFlags
+    /// The protocol versions the case applies to: a runner speaking another version skips it.
+    public var protocols: [Int]
 
-    public init(id: String, group: String, summary: String, kind: ConformanceCaseKind, flags: ConformanceFlags = []) {
+    public init(id: String, group: String, summary: String, kind: ConformanceCaseKind, flags: ConformanceFlags = [], protocols: [Int]) {
         self.id = id
         self.group = group
         self.summary = summary
         self.kind = kind
         self.flags = flags
+        self.protocols = protocols
     }
 }
 
@@ -56,10 +59,48 @@ public struct ConformanceRejection: Sendable, Equatable {
     public var code: String
     /// The WebSocket close code that must follow the response; nil when the connection stays open.
     public var closeCode: Int?
+    /// The `error.details.code` the response must carry, or nil when any (or none) will do.
+    public var detailsCode: String?
 
-    public init(code: String, closeCode: Int?) {
+    public init(code: String, closeCode: Int?, detailsCode: String? = nil) {
         self.code = code
         self.closeCode = closeCode
+        self.detailsCode = detailsCode
+    }
+}
+
+/// One step of an event-order rule.
+public enum ConformanceOrderStep: Sendable, Equatable {
+    /// An event of the run whose payload has these values (compact JSON) at these JSON pointers.
+    case event(String, match: [ConformanceMatch])
+    /// The response to this method, which the runner calls mid-run with the run's session key and id.
+    case response(String)
+}
+
+/// A payload value an order step looks for.
+public struct ConformanceMatch: Sendable, Equatable {
+    /// A JSON pointer into the event payload, e.g. `/data/phase`.
+    public var pointer: String
+    /// Compact JSON.
+    public var value: String
+
+    public init(pointer: String, value: String) {
+        self.pointer = pointer
+        self.value = value
+    }
+}
+
+/// Frames about one run that must arrive in the order of `steps` (a spec `eventOrder` rule).
+public struct ConformanceOrderRule: Sendable, Equatable {
+    public var name: String
+    /// The payload member (and request param) that names the run.
+    public var correlate: String
+    public var steps: [ConformanceOrderStep]
+
+    public init(name: String, correlate: String, steps: [ConformanceOrderStep]) {
+        self.name = name
+        self.correlate = correlate
+        self.steps = steps
     }
 }
 
@@ -160,8 +201,11 @@ public enum ConformanceCaseKind: Sendable, Equatable {
     case requestBeforeConnect(ConformanceRequest, ConformanceRejection)
     /// The handshake with a missing or wrong token is refused.
     case rejectedCredentials(ConformanceCredentialFault, ConformanceRejection)
-    /// The handshake with a protocol range that excludes the spec's version is refused.
+    /// The handshake with a protocol range that excludes the spec's versions is refused.
     case protocolMismatch(minProtocol: Int, maxProtocol: Int, ConformanceRejection)
+    /// The handshake with this range is accepted in protocol `expected`, its `hello-ok` valid
+    /// against `resultSchema` in that version.
+    case negotiation(minProtocol: Int, maxProtocol: Int, expected: Int, resultSchema: String)
     /// A request for a method the gateway does not have is refused; `probe` still gets its answer.
     case unknownMethod(ConformanceRequest, ConformanceRejection, probe: ConformanceRequest)
     /// Text that is not a valid request: answered with the rejection (when `replyRequired`, or
@@ -198,6 +242,9 @@ public enum ConformanceCaseKind: Sendable, Equatable {
     /// Every `event` seen during the whole run was valid against `payloadSchema` (runs last;
     /// skipped when the event was never seen).
     case eventPayloads(event: String, payloadSchema: String)
+    /// A run (with the rule's response step requested mid-stream) delivers the rule's frames in
+    /// its order.
+    case eventOrder(ConformanceOrderRule, ConformanceRun)
 }
 
 /// The definition names of the envelopes.

@@ -22,6 +22,8 @@ public enum RequestDecoding: Sendable {
     case request(IncomingRequest)
     /// A frame to answer with this error response (malformed, wrong envelope, unknown method).
     case rejected(ResponseFrame)
+    /// A client's `cancel` frame: stop the request with this id if it is still running.
+    case cancel(id: String)
 }
 
 /// Routes request frames to a `GatewayMethods` implementation.
@@ -44,6 +46,13 @@ public struct Dispatcher<Methods: GatewayMethods>: Sendable {
             return .rejected(errorResponse(id: "invalid", .invalidRequest("invalid request frame: malformed JSON", details: ["reason": "malformed-json"])))
         }
         let id = frame["id"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? "invalid"
+        if frame["type"]?.stringValue == "cancel" {
+            if let violation = SchemaValidator.spec.firstViolation(of: frame, against: .ref("CancelFrame")) {
+                return .rejected(errorResponse(id: id, .invalidRequest(
+                    "invalid cancel frame: \(violation)", details: ["reason": "invalid-frame", "path": .string(violation.path)])))
+            }
+            return .cancel(id: id)
+        }
         if let violation = SchemaValidator.spec.firstViolation(of: frame, against: .ref("RequestFrame")) {
             return .rejected(errorResponse(id: id, .invalidRequest(
                 "invalid request frame: \(violation)",
@@ -57,26 +66,72 @@ public struct Dispatcher<Methods: GatewayMethods>: Sendable {
         return .request(IncomingRequest(id: id, method: method, params: frame["params"]))
     }
 
-    /// Validates the params, calls the method and encodes its answer.
-    public func dispatch(_ request: IncomingRequest, context: Methods.Context) async -> ResponseFrame {
+    /// Validates the params for the client's protocol `version`, calls the method, adapts and
+    /// encodes its answer, hands the response to `send`, then performs the work the method
+    /// deferred until after its response (``ResponseFollowUps``).
+    public func dispatch(
+        _ request: IncomingRequest, context: Methods.Context, protocol version: ProtocolVersion,
+        send: (ResponseFrame) -> Void
+    ) async {
+        let followUps = ResponseFollowUps()
+        let response = await ResponseFollowUps.$current.withValue(followUps) {
+            await respond(to: request, context: context, protocol: version)
+        }
+        send(response)
+        followUps.perform()
+    }
+
+    /// `dispatch` for callers that take the response themselves (deferred work runs as soon as
+    /// it is returned).
+    public func dispatch(
+        _ request: IncomingRequest, context: Methods.Context, protocol version: ProtocolVersion = .newest
+    ) async -> ResponseFrame {
+        var answer: ResponseFrame?
+        await dispatch(request, context: context, protocol: version) { answer = $0 }
+        return answer ?? Self.errorResponse(id: request.id, .unavailable("internal error"))
+    }
+
+    private func respond(to request: IncomingRequest, context: Methods.Context, protocol version: ProtocolVersion) async -> ResponseFrame {
         let id = request.id
+        guard request.method.isAvailable(in: version) else {
+            return Self.errorResponse(id: id, .invalidRequest(
+                "unknown method: \(request.method.rawValue)",
+                details: ["reason": "unknown-method", "method": .string(request.method.rawValue), "protocol": .integer(version.rawValue)]))
+        }
         do {
-            let payload = try await route(request, context: context)
+            let payload = try await route(request, context: context, protocol: version)
             return ResponseFrame(id: id, ok: true, payload: payload)
         } catch let error as GatewayError {
             return Self.errorResponse(id: id, error)
+        } catch is CancellationError {
+            // The client sent `cancel` for the request, or left.
+            return Self.errorResponse(id: id, .unavailable("request cancelled", details: ["reason": "cancelled"]))
         } catch {
             // Anything unexpected is reported without its text: it may hold internals.
             return Self.errorResponse(id: id, .unavailable("internal error"))
         }
     }
 
-    /// `decode` then `dispatch`.
+    /// `decode` then `dispatch` (the newest protocol).
     public func handle(_ data: Data, context: Methods.Context) async -> ResponseFrame {
         switch Self.decode(data) {
         case .request(let request): await dispatch(request, context: context)
         case .rejected(let response): response
+        case .cancel(let id): Self.errorResponse(id: id, .invalidRequest("nothing to cancel: no request is running", details: ["reason": "cancel"]))
         }
+    }
+
+    /// A result as the client's `version` receives it. Debug builds check it against its schema
+    /// for that version: a gateway that breaks its own spec answers with an internal error
+    /// naming the violation instead of sending a frame the client may choke on.
+    private static func encode<Result: Encodable>(_ result: Result, schema: String, protocol version: ProtocolVersion) throws -> JSONValue {
+        let value = try JSONValue(encoding: result)
+        #if DEBUG
+        if let violation = SchemaValidator.spec.firstViolation(of: value, against: .ref(schema), protocol: version.rawValue) {
+            throw GatewayError.unavailable("internal error: the result breaks \(schema) in protocol \(version): \(violation)")
+        }
+        #endif
+        return value
     }
 
     /// The error response for request `id`.
@@ -84,10 +139,42 @@ public struct Dispatcher<Methods: GatewayMethods>: Sendable {
         ResponseFrame(error: error.shape, id: id, ok: false, payload: error.payload)
     }
 
-    /// Validates `params` (absent means `{}`) against `schema` and decodes them.
-    public static func decodeParams<Params: Decodable>(_ params: JSONValue?, as type: Params.Type, schema: String, method: MethodName) throws -> Params {
+    /// Validates `params` (absent means `{}`) against `schema` — with the `x-protocol` rules of
+    /// `version` when given — and decodes them (``ParamsDecoder/decode(_:as:schema:method:protocol:)``).
+    public static func decodeParams<Params: Decodable>(
+        _ params: JSONValue?, as type: Params.Type, schema: String, method: MethodName, protocol version: ProtocolVersion? = nil
+    ) throws -> Params {
+        try ParamsDecoder.decode(params, as: type, schema: schema, method: method, protocol: version)
+    }
+
+    private func route(_ request: IncomingRequest, context: Methods.Context, protocol version: ProtocolVersion) async throws -> JSONValue {
+        switch request.method {
+            case .connect:
+                let params = try Self.decodeParams(request.params, as: ConnectParams.self, schema: "ConnectParams", method: .connect, protocol: version)
+                return try Self.encode((try await methods.connect(params, context: context)).adapted(to: version), schema: "HelloOk", protocol: version)
+            case .notesPut:
+                let params = try Self.decodeParams(request.params, as: NotePutParams.self, schema: "NotePutParams", method: .notesPut, protocol: version)
+                return try Self.encode((try await methods.notesPut(params, context: context)).adapted(to: version), schema: "NotePutResult", protocol: version)
+            case .notesWatch:
+                let params = try Self.decodeParams(request.params, as: NotesWatchParams.self, schema: "NotesWatchParams", method: .notesWatch, protocol: version)
+                return try Self.encode(try await methods.notesWatch(params, context: context), schema: "NotesWatchResult", protocol: version)
+            case .ping:
+                let params = try Self.decodeParams(request.params, as: PingParams.self, schema: "PingParams", method: .ping, protocol: version)
+                return try Self.encode(try await methods.ping(params, context: context), schema: "PingResult", protocol: version)
+        }
+    }
+}
+
+/// Validates and decodes a method's params; the ``Dispatcher`` uses it, and so may a transport
+/// that reads `connect` itself.
+public enum ParamsDecoder {
+    /// Validates `params` (absent means `{}`) against `schema` — with the `x-protocol` rules of
+    /// `version` when given — and decodes them.
+    public static func decode<Params: Decodable>(
+        _ params: JSONValue?, as type: Params.Type, schema: String, method: MethodName, protocol version: ProtocolVersion? = nil
+    ) throws -> Params {
         let value = params ?? .object([:])
-        if let violation = SchemaValidator.spec.firstViolation(of: value, against: .ref(schema)) {
+        if let violation = SchemaValidator.spec.firstViolation(of: value, against: .ref(schema), protocol: version?.rawValue) {
             throw GatewayError.invalidRequest(
                 "invalid \(method.rawValue) params: \(violation)",
                 details: ["reason": "invalid-params", "path": .string(violation.path), "error": .string(violation.message)])
@@ -96,20 +183,6 @@ public struct Dispatcher<Methods: GatewayMethods>: Sendable {
             return try value.decode(as: type)
         } catch {
             throw GatewayError.invalidRequest("invalid \(method.rawValue) params", details: ["reason": "invalid-params"])
-        }
-    }
-
-    private func route(_ request: IncomingRequest, context: Methods.Context) async throws -> JSONValue {
-        switch request.method {
-            case .connect:
-                let params = try Self.decodeParams(request.params, as: ConnectParams.self, schema: "ConnectParams", method: .connect)
-                return try JSONValue(encoding: try await methods.connect(params, context: context))
-            case .notesPut:
-                let params = try Self.decodeParams(request.params, as: NotePutParams.self, schema: "NotePutParams", method: .notesPut)
-                return try JSONValue(encoding: try await methods.notesPut(params, context: context))
-            case .ping:
-                let params = try Self.decodeParams(request.params, as: PingParams.self, schema: "PingParams", method: .ping)
-                return try JSONValue(encoding: try await methods.ping(params, context: context))
         }
     }
 }

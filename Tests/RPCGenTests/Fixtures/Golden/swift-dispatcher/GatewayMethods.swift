@@ -14,6 +14,11 @@ public protocol GatewayMethods: Sendable {
     /// Scope: `operator.write`.
     func notesPut(_ params: NotePutParams, context: Context) async throws -> NotePutResult
 
+    /// `notes.watch`: Watch one note
+    ///
+    /// Scope: `operator.read`.
+    func notesWatch(_ params: NotesWatchParams, context: Context) async throws -> NotesWatchResult
+
     /// `ping`: Answer with the server time
     func ping(_ params: PingParams, context: Context) async throws -> PingResult
 }

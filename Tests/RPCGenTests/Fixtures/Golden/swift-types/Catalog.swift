@@ -2,18 +2,75 @@
 
 import Foundation
 
+/// A protocol version the spec describes (`hello-ok.protocol`). Only these values exist.
+public struct ProtocolVersion: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let rawValue: Int
+
+    /// The version with this number, or nil when the spec does not describe it.
+    public init?(rawValue: Int) {
+        guard Self.supported.contains(where: { $0.rawValue == rawValue }) else { return nil }
+        self.rawValue = rawValue
+    }
+
+    private init(known rawValue: Int) {
+        self.rawValue = rawValue
+    }
+
+    /// The first version.
+    public static let v3 = ProtocolVersion(known: 3)
+
+    /// Adds note revisions and watching. Since OpenClaw 2026.5.9.
+    public static let v4 = ProtocolVersion(known: 4)
+
+    /// Every version, oldest first.
+    public static let supported: [ProtocolVersion] = [.v3, .v4]
+    /// The newest version: what a client offering all of them gets.
+    public static let newest: ProtocolVersion = .v4
+    /// The oldest version still served.
+    public static let oldest: ProtocolVersion = .v3
+    /// The version the published upstream schema describes.
+    public static let upstream: ProtocolVersion = .v3
+
+    /// The newest version a client offering `min...max` speaks, or nil when the ranges do not
+    /// meet. Compares only: any integers a client sends are safe.
+    public static func negotiate(min: Int, max: Int) -> ProtocolVersion? {
+        supported.last { min <= $0.rawValue && $0.rawValue <= max }
+    }
+
+    /// What the version is.
+    public var summary: String {
+        switch rawValue {
+            case 3: "The first version."
+            case 4: "Adds note revisions and watching."
+            default: ""
+        }
+    }
+
+    public static func < (lhs: ProtocolVersion, rhs: ProtocolVersion) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    public var description: String { String(rawValue) }
+}
+
 /// Facts about the protocol the spec describes.
 public enum ProtocolInfo {
-    /// The protocol version (`hello-ok.protocol`).
-    public static let version = 3
     /// Mini protocol
     public static let title = "Mini protocol"
     /// The published OpenClaw schema the spec tracks.
     public static let upstream = "OpenClaw 2026.2.18"
-    /// Every method, for `hello-ok.features.methods`.
+    /// Every method of every version.
     public static let methods: [String] = MethodName.allCases.map(\.rawValue)
-    /// Every event, for `hello-ok.features.events`.
+    /// Every event of every version.
     public static let events: [String] = EventName.allCases.map(\.rawValue)
+
+    /// The methods of `version`, for its `hello-ok.features.methods`.
+    public static func methods(for version: ProtocolVersion) -> [String] {
+        MethodName.allCases.filter { $0.isAvailable(in: version) }.map(\.rawValue)
+    }
+
+    /// The events of `version`, for its `hello-ok.features.events`.
+    public static func events(for version: ProtocolVersion) -> [String] {
+        EventName.allCases.filter { $0.isAvailable(in: version) }.map(\.rawValue)
+    }
 }
 
 /// The protocol's limits and their defaults.
@@ -46,6 +103,8 @@ public enum MethodName: String, Codable, Sendable, CaseIterable {
     case connect = "connect"
     /// Store a note
     case notesPut = "notes.put"
+    /// Watch one note
+    case notesWatch = "notes.watch"
     /// Answer with the server time
     case ping = "ping"
 
@@ -54,6 +113,7 @@ public enum MethodName: String, Codable, Sendable, CaseIterable {
         switch self {
             case .connect: nil
             case .notesPut: .operatorWrite
+            case .notesWatch: .operatorRead
             case .ping: nil
         }
     }
@@ -63,6 +123,7 @@ public enum MethodName: String, Codable, Sendable, CaseIterable {
         switch self {
             case .connect: []
             case .notesPut: [.note]
+            case .notesWatch: [.noteChanged]
             case .ping: [.note]
         }
     }
@@ -72,6 +133,7 @@ public enum MethodName: String, Codable, Sendable, CaseIterable {
         switch self {
             case .connect: [.invalidRequest]
             case .notesPut: [.invalidRequest, .unavailable]
+            case .notesWatch: [.invalidRequest]
             case .ping: [.invalidRequest]
         }
     }
@@ -81,9 +143,21 @@ public enum MethodName: String, Codable, Sendable, CaseIterable {
         switch self {
             case .connect: ("ConnectParams", "HelloOk")
             case .notesPut: ("NotePutParams", "NotePutResult")
+            case .notesWatch: ("NotesWatchParams", "NotesWatchResult")
             case .ping: ("PingParams", "PingResult")
         }
     }
+
+    /// The protocol versions the method exists in.
+    public var protocols: [ProtocolVersion] {
+        switch self {
+            case .notesWatch: [.v4]
+            default: ProtocolVersion.supported
+        }
+    }
+
+    /// Whether clients of `version` may call it (else it is an unknown method to them).
+    public func isAvailable(in version: ProtocolVersion) -> Bool { protocols.contains(version) }
 }
 
 /// The events a gateway sends.
@@ -92,12 +166,15 @@ public enum EventName: String, Codable, Sendable, CaseIterable {
     case connectChallenge = "connect.challenge"
     /// A note changed
     case note = "note"
+    /// A watched note changed
+    case noteChanged = "note.changed"
 
     /// Whether the event frame carries a `seq`.
     public var isSequenced: Bool {
         switch self {
             case .connectChallenge: false
             case .note: true
+            case .noteChanged: true
         }
     }
 
@@ -106,6 +183,26 @@ public enum EventName: String, Codable, Sendable, CaseIterable {
         switch self {
             case .connectChallenge: "ConnectChallenge"
             case .note: "Note"
+            case .noteChanged: "Note"
+        }
+    }
+
+    /// The protocol versions the event exists in.
+    public var protocols: [ProtocolVersion] {
+        switch self {
+            case .noteChanged: [.v4]
+            default: ProtocolVersion.supported
+        }
+    }
+
+    /// Whether clients of `version` receive it.
+    public func isAvailable(in version: ProtocolVersion) -> Bool { protocols.contains(version) }
+
+    /// How a connection asks for the event, or nil when every connection allowed to read gets it.
+    public var subscription: EventSubscription? {
+        switch self {
+            case .noteChanged: EventSubscription(subscribe: "notes.watch", unsubscribe: "notes.watch", keyField: "key")
+            default: nil
         }
     }
 }
@@ -146,11 +243,37 @@ public enum CloseCode: UInt16, Sendable, CaseIterable {
     case serviceRestart = 1012
 }
 
+/// The `error.details.code` values of failed responses (handshake failures mostly).
+public enum ErrorDetailCode: String, Sendable, CaseIterable {
+    /// another client holds the note
+    case noteLocked = "NOTE_LOCKED"
+    /// no common protocol version
+    case protocolMismatch = "PROTOCOL_MISMATCH"
+
+    /// The error code of the response that carries it.
+    public var errorCode: ErrorCode {
+        switch self {
+            case .noteLocked: .unavailable
+            case .protocolMismatch: .invalidRequest
+        }
+    }
+
+    /// The close code that follows the response, or nil when the connection stays open.
+    public var closeCode: CloseCode? {
+        switch self {
+            case .noteLocked: nil
+            case .protocolMismatch: .protocolError
+        }
+    }
+}
+
 /// A spec example: JSON text of params and the result they produce.
 public struct MethodExample: Sendable {
     public var name: String?
     public var params: String
     public var result: String
+    /// The protocol versions it applies to.
+    public var protocols: [ProtocolVersion]
 }
 
 /// A spec example of params that must be rejected, and the error code.
@@ -158,6 +281,7 @@ public struct InvalidMethodExample: Sendable {
     public var name: String?
     public var params: String
     public var error: ErrorCode
+    public var protocols: [ProtocolVersion]
 }
 
 extension MethodName {
@@ -169,7 +293,14 @@ extension MethodName {
                     MethodExample(
                         name: "with a token",
                         params: "{\"auth\":{\"token\":\"s3cret\"},\"maxProtocol\":3,\"minProtocol\":3}",
-                        result: "{\"protocol\":3,\"type\":\"hello-ok\"}"
+                        result: "{\"protocol\":3,\"type\":\"hello-ok\"}",
+                        protocols: [.v3]
+                    ),
+                    MethodExample(
+                        name: "protocol 4",
+                        params: "{\"maxProtocol\":4,\"minProtocol\":3}",
+                        result: "{\"auth\":{\"role\":\"operator\"},\"protocol\":4,\"type\":\"hello-ok\"}",
+                        protocols: [.v4]
                     ),
                 ]
             case .notesPut:
@@ -177,12 +308,23 @@ extension MethodName {
                     MethodExample(
                         name: "a labelled note",
                         params: "{\"key\":\"n1\",\"label\":\"greeting\",\"meta\":{\"x\":1},\"priority\":\"high\",\"tags\":[\"a\"],\"text\":\"hello\"}",
-                        result: "{\"note\":{\"key\":\"n1\",\"text\":\"hello\",\"updatedAt\":1767225600000},\"ok\":true}"
+                        result: "{\"note\":{\"key\":\"n1\",\"text\":\"hello\",\"updatedAt\":1767225600000},\"ok\":true}",
+                        protocols: [.v3, .v4]
                     ),
                     MethodExample(
                         name: "into a shared folder",
                         params: "{\"key\":\"shared/n2\",\"text\":\"hi\"}",
-                        result: "{\"note\":{\"key\":\"shared/n2\",\"text\":\"hi\",\"updatedAt\":null},\"ok\":true}"
+                        result: "{\"note\":{\"key\":\"shared/n2\",\"text\":\"hi\",\"updatedAt\":null},\"ok\":true}",
+                        protocols: [.v3, .v4]
+                    ),
+                ]
+            case .notesWatch:
+                [
+                    MethodExample(
+                        name: nil,
+                        params: "{\"key\":\"n1\"}",
+                        result: "{\"watching\":true}",
+                        protocols: [.v4]
                     ),
                 ]
             case .ping:
@@ -190,7 +332,8 @@ extension MethodName {
                     MethodExample(
                         name: nil,
                         params: "{}",
-                        result: "{\"mode\":\"fast\",\"ts\":1767225600000}"
+                        result: "{\"mode\":\"fast\",\"ts\":1767225600000}",
+                        protocols: [.v3, .v4]
                     ),
                 ]
         }
@@ -201,16 +344,20 @@ extension MethodName {
         switch self {
             case .connect:
                 [
-                    InvalidMethodExample(name: "no maxProtocol", params: "{\"minProtocol\":3}", error: .invalidRequest),
+                    InvalidMethodExample(name: "no maxProtocol", params: "{\"minProtocol\":3}", error: .invalidRequest, protocols: [.v3, .v4]),
                 ]
             case .notesPut:
                 [
-                    InvalidMethodExample(name: "text too long", params: "{\"key\":\"n1\",\"text\":\"this text is longer than twenty\"}", error: .invalidRequest),
-                    InvalidMethodExample(name: "unknown field", params: "{\"colour\":\"red\",\"key\":\"n1\",\"text\":\"x\"}", error: .invalidRequest),
+                    InvalidMethodExample(name: "text too long", params: "{\"key\":\"n1\",\"text\":\"this text is longer than twenty\"}", error: .invalidRequest, protocols: [.v3, .v4]),
+                    InvalidMethodExample(name: "unknown field", params: "{\"colour\":\"red\",\"key\":\"n1\",\"text\":\"x\"}", error: .invalidRequest, protocols: [.v3, .v4]),
+                ]
+            case .notesWatch:
+                [
+                    InvalidMethodExample(name: nil, params: "{}", error: .invalidRequest, protocols: [.v4]),
                 ]
             case .ping:
                 [
-                    InvalidMethodExample(name: nil, params: "{\"probe\":\"yes\"}", error: .invalidRequest),
+                    InvalidMethodExample(name: nil, params: "{\"probe\":\"yes\"}", error: .invalidRequest, protocols: [.v3, .v4]),
                 ]
         }
     }
@@ -222,6 +369,7 @@ extension EventName {
         switch self {
             case .connectChallenge: ["{\"nonce\":\"5b0d6a3e\",\"ts\":1767225600000}"]
             case .note: ["{\"key\":\"n1\",\"text\":\"hello\",\"updatedAt\":null}"]
+            case .noteChanged: ["{\"key\":\"n1\",\"revision\":2,\"text\":\"hello\",\"updatedAt\":1767225600000}"]
         }
     }
 }
@@ -232,11 +380,14 @@ public enum GatewayEvent: Sendable, Equatable {
     case connectChallenge(ConnectChallenge)
     /// A note changed
     case note(Note)
+    /// A watched note changed
+    case noteChanged(Note)
 
     public var name: EventName {
         switch self {
             case .connectChallenge: .connectChallenge
             case .note: .note
+            case .noteChanged: .noteChanged
         }
     }
 
@@ -245,6 +396,24 @@ public enum GatewayEvent: Sendable, Equatable {
         switch self {
             case .connectChallenge(let payload): try JSONValue(encoding: payload)
             case .note(let payload): try JSONValue(encoding: payload)
+            case .noteChanged(let payload): try JSONValue(encoding: payload)
+        }
+    }
+
+    /// The payload member a keyed subscription names (`EventName.subscription`), or nil.
+    public var subscriptionKey: String? {
+        switch self {
+            case .noteChanged(let payload): payload.key
+            default: nil
+        }
+    }
+
+    /// The event as a client speaking `version` receives it (see the payload types' `adapted(to:)`).
+    public func adapted(to version: ProtocolVersion) -> GatewayEvent {
+        switch self {
+            case .note(let payload): .note(payload.adapted(to: version))
+            case .noteChanged(let payload): .noteChanged(payload.adapted(to: version))
+            default: self
         }
     }
 

@@ -5,6 +5,7 @@ public enum SchemaTable {
     /// The schema of the definition `name`, or nil.
     public static func definition(named name: String) -> Schema? {
         switch name {
+            case "CancelFrame": cancelFrame
             case "ConnectChallenge": connectChallenge
             case "ConnectParams": connectParams
             case "ErrorShape": errorShape
@@ -13,6 +14,8 @@ public enum SchemaTable {
             case "Note": note
             case "NotePutParams": notePutParams
             case "NotePutResult": notePutResult
+            case "NotesWatchParams": notesWatchParams
+            case "NotesWatchResult": notesWatchResult
             case "PingParams": pingParams
             case "PingResult": pingResult
             case "RequestFrame": requestFrame
@@ -21,6 +24,16 @@ public enum SchemaTable {
             default: nil
         }
     }
+
+    public static let cancelFrame: Schema =
+        .object(
+            properties: [
+                "id": .string(minLength: 1, maxLength: nil, constant: nil),
+                "type": .string(minLength: nil, maxLength: nil, constant: "cancel"),
+            ],
+            required: ["type", "id"],
+            additional: .forbidden
+        )
 
     public static let connectChallenge: Schema =
         .object(
@@ -77,22 +90,43 @@ public enum SchemaTable {
     public static let helloOk: Schema =
         .object(
             properties: [
+                "auth": .object(
+                properties: [
+                    "role": .string(minLength: 1, maxLength: nil, constant: nil),
+                    "token": .string(minLength: 1, maxLength: nil, constant: nil),
+                ],
+                required: ["role"],
+                additional: .forbidden,
+                protocolRules: [
+                    "token": ProtocolRule(requiredUntil: 3),
+                ]
+            ),
                 "protocol": .integer(minimum: nil, maximum: nil),
                 "type": .string(minLength: nil, maxLength: nil, constant: "hello-ok"),
             ],
             required: ["type", "protocol"],
-            additional: .allowed
+            additional: .allowed,
+            protocolRules: [
+                "auth": ProtocolRule(requiredFrom: 4),
+            ]
         )
 
     public static let note: Schema =
         .object(
             properties: [
                 "key": .string(minLength: 1, maxLength: nil, constant: nil),
+                "revision": .integer(minimum: 1, maximum: nil),
+                "state": .enumeration(["draft", "final"], open: false),
+                "summary": .string(minLength: nil, maxLength: nil, constant: nil),
                 "text": .string(minLength: nil, maxLength: 20, constant: nil),
                 "updatedAt": .nullable(.integer(minimum: 0, maximum: nil)),
             ],
             required: ["key", "text", "updatedAt"],
-            additional: .forbidden
+            additional: .forbidden,
+            protocolRules: [
+                "revision": ProtocolRule(from: 4),
+                "summary": ProtocolRule(requiredFrom: 4, when: ["state": "final"]),
+            ]
         )
 
     public static let notePutParams: Schema =
@@ -131,6 +165,24 @@ public enum SchemaTable {
             ],
             required: ["ok", "note"],
             additional: .allowed
+        )
+
+    public static let notesWatchParams: Schema =
+        .object(
+            properties: [
+                "key": .string(minLength: 1, maxLength: nil, constant: nil),
+            ],
+            required: ["key"],
+            additional: .forbidden
+        )
+
+    public static let notesWatchResult: Schema =
+        .object(
+            properties: [
+                "watching": .boolean,
+            ],
+            required: ["watching"],
+            additional: .forbidden
         )
 
     public static let pingParams: Schema =

@@ -2,6 +2,34 @@
 
 import Foundation
 
+/// The `CancelFrame` schema.
+public struct CancelFrame: Codable, Sendable, Equatable {
+    public var id: String
+    public var type: String
+
+    public init(id: String, type: String = "cancel") {
+        self.id = id
+        self.type = type
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id
+        case type
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.id = try container.decode(String.self, forKey: .id)
+        self.type = try container.decode(String.self, forKey: .type)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(type, forKey: .type)
+    }
+}
+
 /// The `ConnectChallenge` schema.
 public struct ConnectChallenge: Codable, Sendable, Equatable {
     public var nonce: String
@@ -168,24 +196,61 @@ public struct EventFrame: Codable, Sendable, Equatable {
 
 /// The `HelloOk` schema.
 public struct HelloOk: Codable, Sendable, Equatable {
+    public struct Auth: Codable, Sendable, Equatable {
+        public var role: String
+        public var token: String?
+
+        public init(role: String, token: String? = nil) {
+            self.role = role
+            self.token = token
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case role
+            case token
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.role = try container.decode(String.self, forKey: .role)
+            self.token = try container.decodeIfPresent(String.self, forKey: .token)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(role, forKey: .role)
+            try container.encodeIfPresent(token, forKey: .token)
+        }
+
+        /// Whether every member `version` requires (given the other members) is present.
+        public func satisfiesProtocolRequirements(in version: ProtocolVersion) -> Bool {
+            if version.rawValue <= 3, self.token == nil { return false }
+            return true
+        }
+    }
+
+    public var auth: HelloOk.Auth?
     public var `protocol`: Int
     public var type: String
     /// Members the schema does not declare, kept so that decoding and re-encoding loses nothing.
     public var additionalProperties: [String: JSONValue]
 
-    public init(protocol: Int, type: String = "hello-ok", additionalProperties: [String: JSONValue] = [:]) {
+    public init(auth: HelloOk.Auth? = nil, protocol: Int, type: String = "hello-ok", additionalProperties: [String: JSONValue] = [:]) {
+        self.auth = auth
         self.protocol = `protocol`
         self.type = type
         self.additionalProperties = additionalProperties
     }
 
     private enum CodingKeys: String, CodingKey {
+        case auth
         case `protocol`
         case type
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.auth = try container.decodeIfPresent(HelloOk.Auth.self, forKey: .auth)
         self.protocol = try container.decode(Int.self, forKey: .`protocol`)
         self.type = try container.decode(String.self, forKey: .type)
         let others = try decoder.container(keyedBy: AnyCodingKey.self)
@@ -198,6 +263,7 @@ public struct HelloOk: Codable, Sendable, Equatable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(auth, forKey: .auth)
         try container.encode(self.protocol, forKey: .`protocol`)
         try container.encode(type, forKey: .type)
         var others = encoder.container(keyedBy: AnyCodingKey.self)
@@ -205,22 +271,54 @@ public struct HelloOk: Codable, Sendable, Equatable {
             try others.encode(value, forKey: AnyCodingKey(key))
         }
     }
+
+    /// This value as a peer speaking `version` reads it: members that version lacks are dropped,
+    /// nested values are adapted, and an optional member missing what the version requires of it
+    /// is dropped.
+    public func adapted(to version: ProtocolVersion) -> HelloOk {
+        var value = self
+        if let member = value.auth {
+            let adapted = member
+            value.auth = adapted.satisfiesProtocolRequirements(in: version) ? adapted : nil
+        }
+        return value
+    }
+
+    /// Whether every member `version` requires (given the other members) is present.
+    public func satisfiesProtocolRequirements(in version: ProtocolVersion) -> Bool {
+        if version.rawValue >= 4, self.auth == nil { return false }
+        return true
+    }
 }
 
 /// A stored note.
 public struct Note: Codable, Sendable, Equatable {
+    public enum State: String, Codable, Sendable, Equatable, CaseIterable {
+        case draft = "draft"
+        case final = "final"
+    }
+
     public var key: String
+    public var revision: Int?
+    public var state: Note.State?
+    public var summary: String?
     public var text: String
     public var updatedAt: Nullable<Int>
 
-    public init(key: String, text: String, updatedAt: Nullable<Int>) {
+    public init(key: String, revision: Int? = nil, state: Note.State? = nil, summary: String? = nil, text: String, updatedAt: Nullable<Int>) {
         self.key = key
+        self.revision = revision
+        self.state = state
+        self.summary = summary
         self.text = text
         self.updatedAt = updatedAt
     }
 
     private enum CodingKeys: String, CodingKey {
         case key
+        case revision
+        case state
+        case summary
         case text
         case updatedAt
     }
@@ -228,6 +326,9 @@ public struct Note: Codable, Sendable, Equatable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.key = try container.decode(String.self, forKey: .key)
+        self.revision = try container.decodeIfPresent(Int.self, forKey: .revision)
+        self.state = try container.decodeIfPresent(Note.State.self, forKey: .state)
+        self.summary = try container.decodeIfPresent(String.self, forKey: .summary)
         self.text = try container.decode(String.self, forKey: .text)
         self.updatedAt = try container.decode(Nullable<Int>.self, forKey: .updatedAt)
     }
@@ -235,8 +336,26 @@ public struct Note: Codable, Sendable, Equatable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(key, forKey: .key)
+        try container.encodeIfPresent(revision, forKey: .revision)
+        try container.encodeIfPresent(state, forKey: .state)
+        try container.encodeIfPresent(summary, forKey: .summary)
         try container.encode(text, forKey: .text)
         try container.encode(updatedAt, forKey: .updatedAt)
+    }
+
+    /// This value as a peer speaking `version` reads it: members that version lacks are dropped,
+    /// nested values are adapted, and an optional member missing what the version requires of it
+    /// is dropped.
+    public func adapted(to version: ProtocolVersion) -> Note {
+        var value = self
+        if !(version.rawValue >= 4) { value.revision = nil }
+        return value
+    }
+
+    /// Whether every member `version` requires (given the other members) is present.
+    public func satisfiesProtocolRequirements(in version: ProtocolVersion) -> Bool {
+        if version.rawValue >= 4, self.state?.rawValue == "final", self.summary == nil { return false }
+        return true
     }
 }
 
@@ -400,6 +519,61 @@ public struct NotePutResult: Codable, Sendable, Equatable {
         for (key, value) in additionalProperties where CodingKeys(rawValue: key) == nil {
             try others.encode(value, forKey: AnyCodingKey(key))
         }
+    }
+
+    /// This value as a peer speaking `version` reads it: members that version lacks are dropped,
+    /// nested values are adapted, and an optional member missing what the version requires of it
+    /// is dropped.
+    public func adapted(to version: ProtocolVersion) -> NotePutResult {
+        var value = self
+        value.note = value.note.adapted(to: version)
+        return value
+    }
+}
+
+/// The `NotesWatchParams` schema.
+public struct NotesWatchParams: Codable, Sendable, Equatable {
+    public var key: String
+
+    public init(key: String) {
+        self.key = key
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case key
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.key = try container.decode(String.self, forKey: .key)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(key, forKey: .key)
+    }
+}
+
+/// The `NotesWatchResult` schema.
+public struct NotesWatchResult: Codable, Sendable, Equatable {
+    public var watching: Bool
+
+    public init(watching: Bool) {
+        self.watching = watching
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case watching
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.watching = try container.decode(Bool.self, forKey: .watching)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(watching, forKey: .watching)
     }
 }
 

@@ -1,0 +1,25 @@
+import Foundation
+
+/// Removes secrets from a log line before anyone can read it back (`logs.tail`): the gateway
+/// never logs secrets on purpose, this is the second line of defence. Redacted: `Bearer …`,
+/// issued device tokens (`kdt_…`), and the value of any `key=value` / `key: value` / `"key":"value"`
+/// pair whose key names a secret (token, password, apiKey, …).
+public enum LogRedaction {
+    public static let placeholder = "[redacted]"
+
+    private static let patterns: [NSRegularExpression] = [
+        #"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"#,
+        #"kdt_[A-Za-z0-9_-]+"#,
+        #"(?i)((?:[a-z_-]*(?:token|secret|password|passwd|api[_-]?key|apikey|passphrase|private[_-]?key))"?\s*[=:]\s*"?)[^\s",}]+"#,
+    ].compactMap { try? NSRegularExpression(pattern: $0) }
+
+    public static func redact(_ line: String) -> String {
+        var text = line
+        for (index, pattern) in patterns.enumerated() {
+            let range = NSRange(text.startIndex..., in: text)
+            let template = index == 1 ? placeholder : "$1" + placeholder
+            text = pattern.stringByReplacingMatches(in: text, range: range, withTemplate: template)
+        }
+        return text
+    }
+}
