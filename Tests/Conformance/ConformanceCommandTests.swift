@@ -29,13 +29,18 @@ extension GatewayConformanceTests {
         var environment = ProcessInfo.processInfo.environment
         environment["OPENCLAW_GATEWAY_TOKEN"] = nil
         process.environment = environment
-        let output = Pipe()
+        // Output goes to a file, read once the process ended: Foundation's reading of a pipe
+        // (`readDataToEndOfFile`) traps when a signal interrupts the read.
+        let outputURL = FileManager.default.temporaryDirectory.appendingPathComponent("kubeclaw-output-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: outputURL) }
+        FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        let output = try FileHandle(forWritingTo: outputURL)
         process.standardOutput = output
         process.standardError = output
         try process.run()
-        let data = await Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        await Task.detached { process.waitUntilExit() }.value
+        try output.close()
+        return (process.terminationStatus, String(decoding: try Data(contentsOf: outputURL), as: UTF8.self))
     }
 
     @Test("kubeclaw conformance passes against our gateway: exit 0, a line per case, a table, the final line, a JSON report")

@@ -13,12 +13,18 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["swiftc", "-typecheck", "-swift-version", "6", "-warnings-as-errors"] + files
-        let output = Pipe()
+        // Output goes to a file, read once swiftc ended: Foundation's reading of a pipe
+        // (`readDataToEndOfFile`) traps when a signal interrupts the read.
+        let outputURL = FileManager.default.temporaryDirectory.appendingPathComponent("golden-typecheck-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: outputURL) }
+        FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        let output = try FileHandle(forWritingTo: outputURL)
         process.standardOutput = output
         process.standardError = output
         try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        try output.close()
+        let text = String(decoding: try Data(contentsOf: outputURL), as: UTF8.self)
         #expect(process.terminationStatus == 0, "swiftc -typecheck failed:\n\(text)")
     }
 }

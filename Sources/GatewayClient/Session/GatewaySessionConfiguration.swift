@@ -4,8 +4,11 @@ public struct GatewaySessionConfiguration: Sendable {
     public var webSocket = WebSocketConfiguration()
 
     /// How long ``GatewaySession/open(url:headers:configuration:eventLoopGroup:)`` waits for the
-    /// server's first frame (`connect.challenge`). The Control UI waits 750 ms, then connects anyway.
-    public var challengeTimeout: Duration = .seconds(2)
+    /// server's first frame (`connect.challenge`). The Control UI waits 750 ms, then connects
+    /// anyway; this client waits longer by default (10 s) because a missed challenge makes a
+    /// signed connect impossible, and a busy server (or a loaded test machine) can be slow to send
+    /// it. Set it short to talk to gateways known to send no challenge.
+    public var challengeTimeout: Duration = .seconds(10)
 
     /// How long a request waits for its response unless the call gives its own timeout.
     public var requestTimeout: Duration = .seconds(10)
