@@ -33,12 +33,14 @@ extension GatewayConformanceTests {
         // (`readDataToEndOfFile`) traps when a signal interrupts the read.
         let outputURL = FileManager.default.temporaryDirectory.appendingPathComponent("kubeclaw-output-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: outputURL) }
-        FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
         let output = try FileHandle(forWritingTo: outputURL)
         process.standardOutput = output
         process.standardError = output
         try process.run()
-        await Task.detached { process.waitUntilExit() }.value
+        // Polled, not waitUntilExit(): a blocked thread of the cooperative pool (two on two
+        // cores) would stall every other test while the command runs.
+        while process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
         try output.close()
         return (process.terminationStatus, String(decoding: try Data(contentsOf: outputURL), as: UTF8.self))
     }
