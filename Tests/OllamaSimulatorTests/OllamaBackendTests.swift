@@ -175,7 +175,9 @@ struct OllamaBackendTests {
 
     @Test("a reply that stalls hits the idle timeout")
     func aReplyThatStallsHitsTheIdleTimeout() async throws {
-        let behaviour = SimulatorBehaviour(reply: .text("slow and steady"), tokensPerSecond: 1)
+        // A piece every 5 s against a 150 ms idle timeout: the timeout fires long before the second
+        // piece even when a loaded machine runs the watchdog late.
+        let behaviour = SimulatorBehaviour(reply: .text("slow and steady"), tokensPerSecond: 0.2)
         try await withSimulator(behaviour) { simulator, port in
             try await withBackend(port: port) { backend in
                 var request = Self.question()
