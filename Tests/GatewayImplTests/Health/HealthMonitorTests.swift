@@ -20,7 +20,10 @@ import Testing
                         return try await monitor.refresh().ts
                     }
                 }
-                // Hold the first probe until every caller has started and had time to join it.
+                // Hold the first probe until every caller has started and had time to join it. The
+                // gate opens on every way out: a failed expectation must not leave the callers
+                // (and with them the task group and the whole test run) waiting forever.
+                defer { gate.open() }
                 let deadline = ContinuousClock.now + .seconds(60)
                 while gate.calls == 0 || started.value < 10 {
                     try #require(ContinuousClock.now < deadline, "the refreshes did not start")
