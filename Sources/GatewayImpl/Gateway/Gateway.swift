@@ -15,7 +15,6 @@ public struct Gateway: GatewayMethods {
     public let chat: ChatRuns
     /// Every model provider, routed by `provider/model`.
     public let providers: ModelProviders
-    var backend: any ModelBackend { providers }
     /// Approved devices and their tokens.
     public let devices: DeviceRegistry
     let events: any GatewayEventSink

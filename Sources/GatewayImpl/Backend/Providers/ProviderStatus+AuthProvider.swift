@@ -20,9 +20,9 @@ extension ProviderStatus {
     /// `Ollama`, `OpenAI`, `Anthropic` for the built-in providers; a named provider's own name.
     var displayName: String {
         switch name {
-        case "ollama": "Ollama"
-        case "openai": "OpenAI"
-        case "anthropic": "Anthropic"
+        case ProviderSettings.ollamaName: "Ollama"
+        case ProviderSettings.openAIName: "OpenAI"
+        case ProviderSettings.anthropicName: "Anthropic"
         default: name
         }
     }
