@@ -207,7 +207,7 @@ struct HostedBackendTests {
         try await withProviderSimulator(api, behaviour) { simulator, url in
             let configuration = api == .openAI ? ProviderFixtures.openAI(url) : ProviderFixtures.anthropic(url)
             try await withHostedBackend(configuration) { backend in
-                let request = ProviderFixtures.question(behaviour.models[0].apiName, timeouts: (.seconds(1), .seconds(5)))
+                let request = ProviderFixtures.question(behaviour.models[0].apiName, timeouts: (.seconds(2), .seconds(5)))
                 await #expect(throws: ModelBackendError.firstTokenTimeout) { try await backend.chat(request) { _ in } }
                 #expect(await eventually { simulator.stats().chatsCancelled == 1 && simulator.stats().currentlyStreaming == 0 }, "\(simulator.stats())")
             }

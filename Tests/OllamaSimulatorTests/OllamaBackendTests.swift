@@ -162,8 +162,10 @@ struct OllamaBackendTests {
     func aModelThatNeverStartsHitsTheFirstTokenTimeoutAndTheServerSeesTheAbort() async throws {
         try await withSimulator(SimulatorBehaviour(hang: true)) { simulator, port in
             try await withBackend(port: port) { backend in
+                // Long enough for the request to reach the simulator on a loaded machine: a timeout
+                // that fires before the request arrives leaves nothing for the simulator to cancel.
                 var request = Self.question()
-                request.firstTokenTimeout = .milliseconds(200)
+                request.firstTokenTimeout = .seconds(2)
                 await #expect(throws: ModelBackendError.firstTokenTimeout) {
                     try await backend.chat(request) { _ in }
                 }
