@@ -53,7 +53,7 @@ struct SimulatorChatTests {
     func createdAtIsAnRFC3339UTCTimestampWithFractionalSeconds() async throws {
         try await withSimulator { _, port in
             let (lines, _, _) = try await SimulatorHTTP.streamLines(Self.chat(port))
-            let stamp = try #require(SimulatorHTTP.object(lines[0])?["created_at"] as? String)
+            let stamp = try #require(SimulatorHTTP.object(lines.first ?? "")?["created_at"] as? String)
             #expect(stamp.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z/) != nil, "\(stamp)")
         }
     }

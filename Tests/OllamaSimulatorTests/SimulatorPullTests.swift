@@ -45,7 +45,7 @@ struct SimulatorPullTests {
         try await withSimulator(SimulatorBehaviour(pullFails: true)) { _, port in
             let request = SimulatorHTTP.postRequest(port, "/api/pull", json: #"{"model":"phi3"}"#)
             let (lines, _, _) = try await SimulatorHTTP.streamLines(request)
-            #expect(SimulatorHTTP.object(lines[0])?["status"] as? String == "pulling manifest")
+            #expect(SimulatorHTTP.object(lines.first ?? "")?["status"] as? String == "pulling manifest")
             #expect((SimulatorHTTP.object(try #require(lines.last))?["error"] as? String)?.isEmpty == false)
 
             let whole = try await SimulatorHTTP.post(port, "/api/pull", json: #"{"model":"phi3","stream":false}"#)
