@@ -47,7 +47,8 @@ import Testing
             let gateway = try await RunningGateway.start(
                 directory: directory, token: token,
                 arguments: ["--ollama-url", backendURL, "--rate-limit", "0", "--tick-interval", "1",
-                            "--max-payload", "2048", "--max-buffered-bytes", "131072"])
+                            "--max-payload", "2048", "--max-buffered-bytes", "131072",
+                            "--trusted-proxy", "10.1.2.3/8", "--trusted-proxy", "fd00::/8"])
             defer { gateway.process.stop() }
             let session = try await gateway.connect(instanceId: "flags")
             #expect(session.hello?.policy == .init(maxBufferedBytes: 131072, maxPayload: 2048, tickIntervalMs: 1000))
@@ -65,6 +66,7 @@ import Testing
             }
             let config = try await session.request("config.get").payload?["config"]
             #expect(config?["gateway"]?["rateLimit"]?["messages"] == 0)
+            #expect(config?["gateway"]?["trustedProxies"] == ["10.0.0.0/8", "fd00::/8"])
             #expect(config?["gateway"]?["auth"]?["mode"] == "token")
             #expect(config?["gateway"]?["auth"]?["token"] == "__OPENCLAW_REDACTED__")
             #expect(!gateway.process.output.contains(token), "the token was logged")
@@ -109,6 +111,19 @@ import Testing
                 ["serve", "--port", "0", "--http-port", "0", "--data-dir", directory + "/data", "--token-file", directory + "/" + file])
             #expect(status == 78, "\(file): exit \(String(describing: status)); output: \(output)")
             #expect(output.contains(message) && output.contains(directory + "/" + file), "\(file): \(output)")
+        }
+    }
+
+    @Test("--trusted-proxy that is not an address or CIDR stops the start with exit 78 and says what it wants")
+    func trustedProxyProblems() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kubeclaw-proxy-bad-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for value in ["ingress-nginx", "10.0.0.0/33"] {
+            let (status, output) = try await ChildProcess.run(
+                try BuiltProducts.path(of: "kubeclaw"),
+                ["serve", "--port", "0", "--http-port", "0", "--data-dir", directory, "--trusted-proxy", value])
+            #expect(status == 78, "\(value): exit \(String(describing: status)); output: \(output)")
+            #expect(output.contains("--trusted-proxy must be an IP address or CIDR") && output.contains(value), "\(value): \(output)")
         }
     }
 }
