@@ -5,7 +5,7 @@ import Testing
 
 /// Many runs at once on one gateway stay apart: each session gets its own reply, its own
 /// events and its own transcript.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(10)))
 struct ChatConcurrencyTests {
     @Test("20 concurrent chats in 20 sessions from 4 connections all complete with their own replies and histories")
     func twentyConcurrentChats() async throws {
