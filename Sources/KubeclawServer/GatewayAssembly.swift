@@ -161,11 +161,9 @@ public struct GatewayAssembly: Sendable {
         try? await providers.shutdown()
     }
 
-    /// The URL with any `user:password@` removed, for display.
+    /// The URL with any `user:password@` (and secret-named query values) redacted, for display
+    /// (``SecretRedactor/redactURL(_:)``).
     public static func withoutCredentials(_ url: String) -> String {
-        guard var components = URLComponents(string: url), components.user != nil || components.password != nil else { return url }
-        components.user = nil
-        components.password = nil
-        return components.string ?? url
+        SecretRedactor.redactURL(url)
     }
 }

@@ -12,10 +12,16 @@ public struct GatewaySettings: Sendable {
     public var storePath: String
     /// The loaded `--config` file (`config.get`).
     public var configFile: ConfigFile
-    /// The effective configuration (flags > env > file > defaults), secrets already redacted.
-    public var effectiveConfig: JSONValue
-    /// Base URL of the model backend, for status.
-    public var backendURL: String
+    /// The effective configuration (flags > env > file > defaults), secrets redacted (by
+    /// ``SecretRedactor`` when set, whoever sets it).
+    public var effectiveConfig: JSONValue {
+        didSet { effectiveConfig = SecretRedactor.redact(effectiveConfig) }
+    }
+    /// Base URL of the model backend, for status, credentials redacted
+    /// (``SecretRedactor/redactURL(_:)`` when set, whoever sets it).
+    public var backendURL: String {
+        didSet { backendURL = SecretRedactor.redactURL(backendURL) }
+    }
     /// `hello-ok.snapshot.authMode`.
     public var authMode: Snapshot.AuthMode
     /// How long a run may stream before it is aborted with stopReason `timeout`.
@@ -40,8 +46,8 @@ public struct GatewaySettings: Sendable {
         self.dataDirectory = dataDirectory
         self.storePath = storePath
         self.configFile = configFile
-        self.effectiveConfig = effectiveConfig
-        self.backendURL = backendURL
+        self.effectiveConfig = SecretRedactor.redact(effectiveConfig)
+        self.backendURL = SecretRedactor.redactURL(backendURL)
         self.authMode = authMode
     }
 

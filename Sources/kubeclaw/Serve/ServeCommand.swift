@@ -43,6 +43,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("allowed-origin"), help: "Browser origin allowed to connect, besides the gateway's own host and loopback; repeatable, * for any (env KUBECLAW_ALLOWED_ORIGINS, comma-separated).")
     var allowedOrigins: [String] = []
 
+    @Option(name: .customLong("allowed-host"), help: "With --auth-mode none, a Host name served besides loopback and the allowed origins' hosts (DNS rebinding defence); repeatable, * for any (env KUBECLAW_ALLOWED_HOSTS, comma-separated).")
+    var allowedHosts: [String] = []
+
     @Option(name: .customLong("auth-mode"), help: "token (default when OPENCLAW_GATEWAY_TOKEN is set), password (OPENCLAW_GATEWAY_PASSWORD) or none.")
     var authMode: String?
 

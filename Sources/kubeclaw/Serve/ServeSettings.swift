@@ -61,6 +61,9 @@ struct ServeSettings {
         runtime.allowedOrigins = options.allowedOrigins.isEmpty
             ? (env("KUBECLAW_ALLOWED_ORIGINS")?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? [])
             : options.allowedOrigins
+        runtime.allowedHosts = options.allowedHosts.isEmpty
+            ? (env("KUBECLAW_ALLOWED_HOSTS")?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? [])
+            : options.allowedHosts
         if let messages = try integer(options.rateLimit, "KUBECLAW_RATE_LIMIT") {
             guard messages >= 0 else { throw Problem(description: "--rate-limit must be 0 (off) or more") }
             runtime.writeRateLimit.messages = messages
@@ -144,6 +147,7 @@ struct ServeSettings {
             "tickIntervalMs": .integer(runtime.tickIntervalMs),
             "rateLimit": ["messages": .integer(runtime.writeRateLimit.messages), "windowMs": .integer(runtime.writeRateLimit.windowMs)],
             "allowedOrigins": .array(runtime.allowedOrigins.map { .string($0) }),
+            "allowedHosts": .array(runtime.allowedHosts.map { .string($0) }),
             "auth": ["mode": .string(runtime.auth.mode.rawValue), "token": runtime.auth.secret == nil ? .null : .string("set")],
             "dataDir": .string(dataDirectory),
         ]
