@@ -22,6 +22,11 @@ public struct GatewayAssembly: Sendable {
         public var firstTokenTimeout: Duration = .seconds(120)
         /// Longest pause inside a streamed reply (``GatewaySettings/streamIdleTimeout``). Default 120 s.
         public var streamIdleTimeout: Duration = .seconds(120)
+        /// Longest model reply in UTF-8 bytes (``GatewaySettings/maxReplyBytes``). Default 1 MiB.
+        public var maxReplyBytes: Int = 1 << 20
+        /// Chat runs streaming at once per client identity
+        /// (``GatewaySettings/maxConcurrentRunsPerClient``); 0 is no limit. Default 8.
+        public var maxConcurrentRunsPerClient: Int = 8
         /// The model providers. nil: Ollama at `ollamaURL` plus the config file's `providers`,
         /// without reading the environment (`kubeclaw serve` passes the environment's).
         public var providers: ProviderSettings?
@@ -93,6 +98,8 @@ public struct GatewayAssembly: Sendable {
             authMode: Snapshot.AuthMode(rawValue: runtime.auth.mode.rawValue) ?? .none)
         settings.firstTokenTimeout = configuration.firstTokenTimeout
         settings.streamIdleTimeout = configuration.streamIdleTimeout
+        settings.maxReplyBytes = configuration.maxReplyBytes
+        settings.maxConcurrentRunsPerClient = configuration.maxConcurrentRunsPerClient
         let metrics = GatewayMetrics()
         let gateway = Gateway(
             settings: settings, store: store, providers: providers, events: eventBus, runtimeStatus: { status.current() },

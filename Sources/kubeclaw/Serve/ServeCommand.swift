@@ -76,6 +76,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("shutdown-grace"), help: "Seconds requests may run after SIGTERM (env KUBECLAW_SHUTDOWN_GRACE; default 10).")
     var shutdownGrace: Double?
 
+    @Option(name: .customLong("max-reply-bytes"), help: "Longest model reply in UTF-8 bytes; a longer one is cut and the run ends with stopReason reply_size_cap (env KUBECLAW_MAX_REPLY_BYTES; default 1048576).")
+    var maxReplyBytes: Int?
+
+    @Option(name: .customLong("max-runs-per-client"), help: "Chat runs one client (its device, else its address) may have streaming at once; 0 for no limit (env KUBECLAW_MAX_RUNS_PER_CLIENT; default 8).")
+    var maxRunsPerClient: Int?
+
     @Option(name: .customLong("num-ctx"), help: "Context window sent to Ollama as options.num_ctx (default 16384; Ollama's own 4096 truncates long chats).")
     var numCtx: Int?
 
