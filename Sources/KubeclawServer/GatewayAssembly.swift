@@ -27,6 +27,9 @@ public struct GatewayAssembly: Sendable {
         /// Chat runs streaming at once per client identity
         /// (``GatewaySettings/maxConcurrentRunsPerClient``); 0 is no limit. Default 8.
         public var maxConcurrentRunsPerClient: Int = 8
+        /// How long `/readyz` reuses the data directory's write probe (``DiskWriteProbe``).
+        /// Default 5 s.
+        public var diskProbeInterval: Duration = .seconds(5)
         /// The model providers. nil: Ollama at `ollamaURL` plus the config file's `providers`,
         /// without reading the environment (`kubeclaw serve` passes the environment's).
         public var providers: ProviderSettings?
@@ -107,16 +110,23 @@ public struct GatewayAssembly: Sendable {
         await gateway.chat.recoverInterruptedRuns()
 
         let chain = configuration.agent.modelChain
+        let diskProbe = DiskWriteProbe(
+            directory: URL(fileURLWithPath: store.path).deletingLastPathComponent().path, interval: configuration.diskProbeInterval)
         let probes = HealthProbes(
             health: {
                 let healthy = await store.isHealthy()
                 return [HealthCheck(name: "store", isHealthy: healthy, detail: healthy ? nil : "session store unavailable")]
             },
             readiness: {
+                // Not ready on a full or read-only data directory: chats could not be saved.
+                let disk = await diskProbe.check()
                 // Ready when the agent's model, or one of its fallbacks, can serve; the detail
                 // names each model that cannot (a provider without a key included).
                 let backendStatus = await providers.chainStatus(chain)
-                return [HealthCheck(name: "backend", isHealthy: backendStatus.reachable && backendStatus.modelPresent, detail: backendStatus.detail)]
+                return [
+                    HealthCheck(name: "disk", isHealthy: disk.isWritable, detail: disk.detail),
+                    HealthCheck(name: "backend", isHealthy: backendStatus.reachable && backendStatus.modelPresent, detail: backendStatus.detail),
+                ]
             })
         let agent = configuration.agent
         let controlUI = ControlUIConfiguration(directory: runtime.controlUIDirectory) { agentId in
