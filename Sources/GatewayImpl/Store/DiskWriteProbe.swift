@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Whether the data directory still takes writes: creates a small file there, writes and
 /// fsyncs it, and removes it. A full disk (`ENOSPC`), a volume remounted read-only (`EROFS`)
