@@ -9,9 +9,11 @@ import Testing
 /// capped.
 @Suite(.timeLimit(.minutes(1)))
 struct ChatReplySizeCapTests {
-    /// An endless reply at 40 pieces a second (a realistic model pace), with two-byte characters
-    /// so the cut must fall on a character boundary.
-    static let endless = SimulatorBehaviour(reply: .text("héllo wörld ça va "), tokensPerSecond: 40, endless: true)
+    /// A long reply (4200 bytes, about 800 pieces: 20 s) at 40 pieces a second, a realistic model
+    /// pace, with two-byte characters so the cut must fall on a character boundary. (The Ollama
+    /// face streams a finite reply; long is enough: the cap is reached after about 1.5 s.)
+    static let endless = SimulatorBehaviour(
+        reply: .text(String(repeating: "héllo wörld ça va ", count: 200)), tokensPerSecond: 40)
 
     @Test("a reply past maxReplyBytes ends the run with stopReason reply_size_cap; the stored reply is capped; the model stops")
     func replyCapped() async throws {
@@ -25,7 +27,7 @@ struct ChatReplySizeCapTests {
             #expect(run.terminal["stopReason"] == "reply_size_cap")
             let text = try #require(RunEvents.text(of: run.terminal))
             #expect(text.utf8.count <= cap && text.utf8.count > cap - 20, "\(text.utf8.count) bytes")
-            #expect(String(repeating: "héllo wörld ça va ", count: 40).hasPrefix(text), "cut on a character boundary: \(text)")
+            #expect(String(repeating: "héllo wörld ça va ", count: 200).hasPrefix(text), "cut on a character boundary: \(text)")
 
             // The stored reply is the capped text, and says why it ends there.
             let stored = try #require(try await session.historyMessages().last)
