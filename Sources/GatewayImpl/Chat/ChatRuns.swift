@@ -254,21 +254,22 @@ public actor ChatRuns {
     /// (or is unknown).
     func wait(runId: String, timeout: Duration) async throws -> RunCompletions.Outcome? {
         let waiter = completions.waiter(for: runId)
-        if active[runId] == nil {
-            let stored: RunRecord?
-            do {
-                stored = try await store.run(idempotencyKey: runId)
-            } catch {
-                waiter.cancel()
-                throw GatewayError.unavailable("session store unavailable", retryAfterMs: 1000)
-            }
-            if let stored, let outcome = Self.outcome(of: stored) {
-                waiter.cancel()
-                return outcome
-            }
-            // A run no longer active whose record is still `running` ends any moment (its
-            // outcome is being written), or never (unknown): the wait decides.
+        // The store is read even for a run still in `active`: a run's outcome is recorded and its
+        // waiters told a moment before it leaves `active`, so a wait arriving in between would
+        // otherwise miss it and time out (seen: `agent.wait` right after `final` answered timeout).
+        // The waiter is registered first, so an outcome recorded after this read still reaches it.
+        let stored: RunRecord?
+        do {
+            stored = try await store.run(idempotencyKey: runId)
+        } catch {
+            waiter.cancel()
+            throw GatewayError.unavailable("session store unavailable", retryAfterMs: 1000)
         }
+        if let stored, let outcome = Self.outcome(of: stored) {
+            waiter.cancel()
+            return outcome
+        }
+        // Still running (or unknown): the wait decides.
         return await waiter.outcome(within: timeout)
     }
 
