@@ -47,7 +47,9 @@ import Testing
             let gateway = try await RunningGateway.start(
                 directory: directory, token: token,
                 arguments: ["--ollama-url", backendURL, "--rate-limit", "0", "--tick-interval", "1",
-                            "--max-payload", "2048", "--max-buffered-bytes", "131072"])
+                            "--max-payload", "2048", "--max-buffered-bytes", "131072",
+                            "--upgrade-timeout", "2.5", "--http-idle-timeout", "4", "--max-connections", "500",
+                            "--max-http-connections", "16"])
             defer { gateway.process.stop() }
             let session = try await gateway.connect(instanceId: "flags")
             #expect(session.hello?.policy == .init(maxBufferedBytes: 131072, maxPayload: 2048, tickIntervalMs: 1000))
@@ -66,6 +68,10 @@ import Testing
             let config = try await session.request("config.get").payload?["config"]
             #expect(config?["gateway"]?["rateLimit"]?["messages"] == 0)
             #expect(config?["gateway"]?["auth"]?["mode"] == "token")
+            #expect(config?["gateway"]?["upgradeTimeoutMs"] == 2500)
+            #expect(config?["gateway"]?["httpIdleTimeoutMs"] == 4000)
+            #expect(config?["gateway"]?["maxConnections"] == 500)
+            #expect(config?["gateway"]?["maxHttpConnections"] == 16)
             #expect(config?["gateway"]?["auth"]?["token"] == "__OPENCLAW_REDACTED__")
             #expect(!gateway.process.output.contains(token), "the token was logged")
             await session.close()
