@@ -49,7 +49,8 @@ import Testing
                 arguments: ["--ollama-url", backendURL, "--rate-limit", "0", "--tick-interval", "1",
                             "--max-payload", "2048", "--max-buffered-bytes", "131072",
                             "--upgrade-timeout", "2.5", "--http-idle-timeout", "4", "--max-connections", "500",
-                            "--max-http-connections", "16"])
+                            "--max-http-connections", "16",
+                            "--trusted-proxy", "10.1.2.3/8", "--trusted-proxy", "fd00::/8"])
             defer { gateway.process.stop() }
             let session = try await gateway.connect(instanceId: "flags")
             #expect(session.hello?.policy == .init(maxBufferedBytes: 131072, maxPayload: 2048, tickIntervalMs: 1000))
@@ -67,6 +68,7 @@ import Testing
             }
             let config = try await session.request("config.get").payload?["config"]
             #expect(config?["gateway"]?["rateLimit"]?["messages"] == 0)
+            #expect(config?["gateway"]?["trustedProxies"] == ["10.0.0.0/8", "fd00::/8"])
             #expect(config?["gateway"]?["auth"]?["mode"] == "token")
             #expect(config?["gateway"]?["upgradeTimeoutMs"] == 2500)
             #expect(config?["gateway"]?["httpIdleTimeoutMs"] == 4000)
@@ -115,6 +117,19 @@ import Testing
                 ["serve", "--port", "0", "--http-port", "0", "--data-dir", directory + "/data", "--token-file", directory + "/" + file])
             #expect(status == 78, "\(file): exit \(String(describing: status)); output: \(output)")
             #expect(output.contains(message) && output.contains(directory + "/" + file), "\(file): \(output)")
+        }
+    }
+
+    @Test("--trusted-proxy that is not an address or CIDR stops the start with exit 78 and says what it wants")
+    func trustedProxyProblems() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kubeclaw-proxy-bad-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for value in ["ingress-nginx", "10.0.0.0/33"] {
+            let (status, output) = try await ChildProcess.run(
+                try BuiltProducts.path(of: "kubeclaw"),
+                ["serve", "--port", "0", "--http-port", "0", "--data-dir", directory, "--trusted-proxy", value])
+            #expect(status == 78, "\(value): exit \(String(describing: status)); output: \(output)")
+            #expect(output.contains("--trusted-proxy must be an IP address or CIDR") && output.contains(value), "\(value): \(output)")
         }
     }
 }

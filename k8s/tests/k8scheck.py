@@ -1170,7 +1170,9 @@ def check_ingress(docs: list[dict], expected: bool) -> list[str]:
     and the WebSocket port admitted only from the ingress controller."""
     ingresses = find(docs, "Ingress")
     if not expected:
-        return [f"unexpected Ingress/{i['metadata']['name']}" for i in ingresses]
+        # Without a proxy in front, forwarding headers come from clients: never believed.
+        return [f"unexpected Ingress/{i['metadata']['name']}" for i in ingresses] + \
+            [f"--trusted-proxy={p} without an Ingress lets clients pick their identity" for p in trusted_proxies(docs)]
     if len(ingresses) != 1:
         return [f"expected one Ingress, found {len(ingresses)}"]
     ing = ingresses[0]
@@ -1201,7 +1203,28 @@ def check_ingress(docs: list[dict], expected: bool) -> list[str]:
     for rule in rules:
         if _port_allowed(rule, WS_PORT, "TCP", pod_spec(gw)) and not rule.get("from"):
             problems.append(f"with an Ingress, port {WS_PORT} must admit only the ingress controller, not everyone")
+    proxies = trusted_proxies(docs)
+    if not proxies:
+        problems.append("with an Ingress, the gateway must pass --trusted-proxy=<the controller's network>, "
+                        "or every client is the controller (one lockout for all, one write budget for all)")
+    for proxy in proxies:
+        try:
+            network = ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            problems.append(f"--trusted-proxy={proxy} is not an address or CIDR")
+            continue
+        if network.prefixlen == 0:
+            problems.append(f"--trusted-proxy={proxy} trusts every address: any client could pick its own identity")
     return problems
+
+
+def trusted_proxies(docs: list[dict]) -> list[str]:
+    """The gateway container's --trusted-proxy values (`--trusted-proxy=X` or `--trusted-proxy X`)."""
+    gw = container(docs, GATEWAY, "gateway")
+    args = [str(a) for a in ((gw or {}).get("args") or [])]
+    values = [a.split("=", 1)[1] for a in args if a.startswith("--trusted-proxy=")]
+    values += [args[i + 1] for i, a in enumerate(args[:-1]) if a == "--trusted-proxy"]
+    return values
 
 
 def check_ollama_pull_egress(docs: list[dict], expected: bool) -> list[str]:

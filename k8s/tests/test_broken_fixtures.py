@@ -40,6 +40,7 @@ SEMANTIC = {
     "broken-gpu-missing": (k.check_gpu, "does not tolerate the nvidia.com/gpu taint"),
     "broken-ports": (k.check_ports, "Service ollama must expose 11434"),
     "broken-monitoring": (k.check_custom_resources, "endpoint has unknown fields ['intervall']"),
+    "broken-ingress-trusts-everyone": (lambda docs: k.check_ingress(docs, expected=True), "trusts every address"),
 }
 
 # Further reasons some fixtures must also give.

@@ -114,7 +114,7 @@ public actor ChatRuns {
                     numCtx: settings.generation.numCtx, temperature: settings.generation.temperature,
                     keepAlive: settings.generation.keepAlive),
                 firstTokenTimeout: settings.firstTokenTimeout, idleTimeout: settings.streamIdleTimeout)
-            let timeout = Duration.milliseconds(params.timeoutMs.map { min(max($0 + 60_000, 120_000), 86_400_000) } ?? settings.runTimeoutMs)
+            let timeout = Duration.milliseconds(params.timeoutMs.map { min(max(ClientNumber.clamped($0, to: 0...ClientNumber.int32Max) + 60_000, 120_000), 86_400_000) } ?? settings.runTimeoutMs)
             let emitter = RunEventEmitter(runId: runId, sessionKey: key.description, events: events, observer: observer)
             let task = Task { [weak self] in
                 await self?.stream(runId: runId, emitter: emitter, request: request, timeout: timeout)

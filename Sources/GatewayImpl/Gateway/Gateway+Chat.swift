@@ -32,8 +32,8 @@ extension Gateway {
         guard let session = try await storeCall({ try await store.session(key: key.description) }) else {
             return ChatHistoryResult(messages: [], sessionKey: key.description)
         }
-        let stored = try await storeCall { try await store.messages(sessionKey: key.description, limit: params.limit ?? 200) }
-        let maxChars = min(params.maxChars ?? Self.historyTextLimit, Self.historyTextLimit)
+        let stored = try await storeCall { try await store.messages(sessionKey: key.description, limit: ClientNumber.clamped(params.limit ?? 200, to: 1...1000)) }
+        let maxChars = ClientNumber.clamped(params.maxChars ?? Self.historyTextLimit, to: 1...Self.historyTextLimit)
         var messages = stored.map { Self.chatMessage($0, maxChars: maxChars) }
         // Keep the reply inside what a client buffers: drop the oldest messages first. Each
         // message is measured once, so a long history costs one pass, not one per dropped message.
@@ -97,8 +97,11 @@ extension Gateway {
     }
 
     public func agentWait(_ params: AgentWaitParams, context: CallerContext) async throws -> AgentWaitResult {
-        let timeoutMs = min(max(params.timeoutMs ?? 30_000, 0), Int(Int32.max))
+        let timeoutMs = ClientNumber.clamped(params.timeoutMs ?? 30_000, to: 0...ClientNumber.int32Max)
         guard let outcome = try await chat.wait(runId: params.runId, timeout: .milliseconds(timeoutMs)) else {
+            // A wait the client cancelled (`cancel` frame, connection gone) did not time out: it is
+            // answered as cancelled, not as `status: timeout`.
+            try Task.checkCancellation()
             return AgentWaitResult(runId: params.runId, status: .timeout)
         }
         return AgentWaitResult(

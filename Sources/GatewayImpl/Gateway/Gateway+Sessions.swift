@@ -20,11 +20,13 @@ extension Gateway {
     public func sessionsList(_ params: SessionsListParams, context: CallerContext) async throws -> SessionsListResult {
         let now = Self.nowMs()
         if let agentId = params.agentId, params.configuredAgentsOnly == true { try configuredAgent(agentId) }
+        let limit = params.limit.map { ClientNumber.clamped($0, to: 1...ClientNumber.int32Max - 1) }
+        let offset = params.offset.map { ClientNumber.clamped($0, to: 0...ClientNumber.int32Max) }
         var query = SessionQuery()
         // One more than asked for tells whether another page follows.
-        query.limit = params.limit.map { min($0, Int(Int32.max) - 1) + 1 }
-        query.offset = params.offset
-        query.updatedSince = params.activeMinutes.map { now - Int64($0) * 60_000 }
+        query.limit = limit.map { $0 + 1 }
+        query.offset = offset
+        query.updatedSince = params.activeMinutes.map { now - Int64(ClientNumber.clamped($0, to: 1...ClientNumber.int32Max)) * 60_000 }
         query.label = params.label
         query.agentId = params.agentId.flatMap(SessionKey.normalizedAgentId)
         query.spawnedBy = params.spawnedBy
@@ -33,8 +35,8 @@ extension Gateway {
         query.includeUnknown = params.includeUnknown ?? false
         if params.configuredAgentsOnly == true, query.agentId == nil { query.agentId = settings.agent.id }
         var records = try await storeCall { try await store.sessions(matching: query) }
-        let hasMore = params.limit.map { records.count > $0 } ?? false
-        if let limit = params.limit, hasMore { records.removeLast(records.count - limit) }
+        let hasMore = limit.map { records.count > $0 } ?? false
+        if let limit, hasMore { records.removeLast(records.count - limit) }
         let active = await chat.sessionsWithActiveRuns()
         var rows: [SessionRow] = []
         for record in records {
@@ -54,7 +56,7 @@ extension Gateway {
                 contextTokens: settings.generation.numCtx.map { .value($0) } ?? .null,
                 model: .value(providers.reference(settings.agent.model).model),
                 modelProvider: .value(providers.reference(settings.agent.model).provider)),
-            hasMore: hasMore, nextOffset: hasMore ? (params.offset ?? 0) + rows.count : nil,
+            hasMore: hasMore, nextOffset: hasMore ? (offset ?? 0) + rows.count : nil,
             path: settings.storePath, sessions: rows, ts: Int(now))
     }
 

@@ -54,6 +54,10 @@ public struct RuntimeConfiguration: Sendable {
     public var readRateLimit: RateLimit = .init(messages: 1200, window: .seconds(60))
     /// Failed authentications per address before a lockout.
     public var authFailureLimit: AuthFailureLimit = .init()
+    /// Proxies whose `Forwarded` / `X-Forwarded-For` headers name the real client (an Ingress
+    /// controller's or load balancer's networks). Empty (default): the TCP peer is the client and
+    /// those headers are ignored. Lockouts, budgets, logs and presence key on the client found.
+    public var trustedProxies: [IPNetwork] = []
 
     /// Sessions one connection may follow with `sessions.messages.subscribe`; subscribing one
     /// more drops the one subscribed longest ago.
@@ -74,6 +78,10 @@ public struct RuntimeConfiguration: Sendable {
     public var serviceVersion: String = "0.0.0-dev"
 
     public init() {}
+
+    /// Whether loopback clients are exempt from the authentication lockout, `exemptLoopback`
+    /// resolved against `trustedProxies`.
+    public var exemptsLoopbackFromLockout: Bool { authFailureLimit.exemptLoopback ?? trustedProxies.isEmpty }
 
     /// `tickInterval` in whole milliseconds, as `hello-ok.policy.tickIntervalMs` advertises it.
     public var tickIntervalMs: Int { Int(tickInterval.nanoseconds / 1_000_000) }
@@ -99,8 +107,10 @@ public struct RuntimeConfiguration: Sendable {
         public var failures: Int = ProtocolLimits.authFailures
         public var window: Duration = .milliseconds(ProtocolLimits.authFailureWindowMs)
         public var lockout: Duration = .milliseconds(ProtocolLimits.authLockoutMs)
-        /// Loopback clients are never locked out unless this is false.
-        public var exemptLoopback: Bool = true
+        /// Whether loopback clients are exempt from the lockout. nil (default): exempt unless
+        /// trusted proxies are configured — behind a sidecar proxy every peer is loopback, and an
+        /// exemption would switch the lockout off for everyone.
+        public var exemptLoopback: Bool? = nil
 
         public init() {}
     }

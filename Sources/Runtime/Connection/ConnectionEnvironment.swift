@@ -25,7 +25,7 @@ struct ConnectionEnvironment<Methods: GatewayMethods>: Sendable {
         self.dispatcher = dispatcher
         self.makeContext = makeContext
         self.eventBus = eventBus
-        let authFailures = AuthFailureLimiter(limit: configuration.authFailureLimit)
+        let authFailures = AuthFailureLimiter(limit: configuration.authFailureLimit, exemptLoopback: configuration.exemptsLoopbackFromLockout)
         self.authFailures = authFailures
         self.handshake = Handshake(
             authenticator: Authenticator(configuration: configuration.auth, deviceTokens: deviceTokens),

@@ -5,7 +5,7 @@ import GeneratedProtocol
 public struct ConnectionInfo: Sendable, Equatable {
     /// Unique per connection (`hello-ok.server.connId`).
     public var connId: String
-    /// The peer's IP address.
+    /// The client's IP address: the TCP peer's, or the one a trusted proxy forwarded.
     public var remoteAddress: String
     public var isLoopback: Bool
     /// The `client` block of `connect` (nil before the handshake).
@@ -57,8 +57,10 @@ public struct ConnectionInfo: Sendable, Equatable {
             ts: connectedAtMs, version: client.version)
     }
 
-    /// The key rate limits are counted under: the same client reconnecting keeps its budget.
+    /// The key rate limits are counted under: a verified device's id, else the client's address
+    /// (behind a trusted proxy, the forwarded one). Never the unverified `client.instanceId`: a
+    /// client choosing it would mint a fresh budget with every reconnect.
     var rateLimitKey: String {
-        "\(deviceId ?? client?.instanceId ?? "-")@\(remoteAddress)"
+        deviceId.map { "device:\($0)" } ?? "ip:\(remoteAddress)"
     }
 }

@@ -38,6 +38,7 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
         var logger = environment.logger
         logger[metadataKey: "conn"] = "\(connId.prefix(8))"
         logger[metadataKey: "remote"] = "\(upgrade.remoteAddress)"
+        if let proxy = upgrade.proxy { logger[metadataKey: "proxy"] = "\(proxy)" }
         self.logger = logger
     }
 

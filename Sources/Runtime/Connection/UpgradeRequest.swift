@@ -3,8 +3,11 @@ import NIOHTTP1
 
 /// What the HTTP upgrade request told us about a WebSocket client.
 struct UpgradeRequest: Sendable {
+    /// The client's address (see ``ClientAddress``).
     var remoteAddress: String
     var isLoopback: Bool
+    /// The trusted proxy the connection came through, if any.
+    var proxy: String? = nil
     var path: String
     var origin: String?
     /// A token given as `?token=` or `x-gateway-token` (older seed clients), used when
@@ -19,9 +22,11 @@ struct UpgradeRequest: Sendable {
         self.token = token
     }
 
-    init(head: HTTPRequestHead, remoteAddress: String, isLoopback: Bool) {
-        self.remoteAddress = remoteAddress
-        self.isLoopback = isLoopback
+    /// The upgrade request of `client` (the peer, or whom a trusted proxy named).
+    init(head: HTTPRequestHead, client: ClientAddress) {
+        self.remoteAddress = client.address
+        self.isLoopback = client.isLoopback
+        self.proxy = client.proxy
         let uri = head.uri
         let queryStart = uri.firstIndex(of: "?")
         path = queryStart.map { String(uri[..<$0]) } ?? uri

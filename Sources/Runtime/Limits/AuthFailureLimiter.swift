@@ -9,16 +9,19 @@ public final class AuthFailureLimiter: Sendable {
     }
 
     private let limit: RuntimeConfiguration.AuthFailureLimit
+    private let exemptLoopback: Bool
     private let clock = ContinuousClock()
     private let records = Mutex<[String: Record]>([:])
 
-    public init(limit: RuntimeConfiguration.AuthFailureLimit) {
+    /// `exemptLoopback`: loopback addresses are never counted nor locked out.
+    public init(limit: RuntimeConfiguration.AuthFailureLimit, exemptLoopback: Bool) {
         self.limit = limit
+        self.exemptLoopback = exemptLoopback
     }
 
     /// Milliseconds the address must still wait, or nil when it may try.
     public func lockoutRemainingMs(for address: String, isLoopback: Bool) -> Int? {
-        guard !(isLoopback && limit.exemptLoopback) else { return nil }
+        guard !(isLoopback && exemptLoopback) else { return nil }
         let now = clock.now
         return records.withLock { records in
             guard let until = records[address]?.lockedUntil else { return nil }
@@ -34,7 +37,7 @@ public final class AuthFailureLimiter: Sendable {
     /// Records a failure; true when this failure locked the address out.
     @discardableResult
     public func recordFailure(for address: String, isLoopback: Bool) -> Bool {
-        guard !(isLoopback && limit.exemptLoopback) else { return false }
+        guard !(isLoopback && exemptLoopback) else { return false }
         let now = clock.now
         return records.withLock { records in
             var record = records[address] ?? Record()

@@ -130,6 +130,7 @@ public final class GatewayServer<Methods: GatewayMethods>: Service, Sendable {
     private func bindWebSocket() async throws -> NIOAsyncChannel<EventLoopFuture<WebSocketUpgradeResult>, Never> {
         let maxPayload = configuration.maxPayload
         let originPolicy = self.originPolicy
+        let clientAddresses = ClientAddressResolver(trustedProxies: configuration.trustedProxies)
         let logger = self.logger
         let refusals = RefusedUpgrades()
         let (cap, metrics) = (gatewayCap, self.metrics)
@@ -175,9 +176,8 @@ public final class GatewayServer<Methods: GatewayMethods>: Service, Sendable {
                                 try channel.pipeline.syncOperations.addHandler(NIOWebSocketFrameAggregator(
                                     minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 4096, maxAccumulatedFrameSize: maxPayload))
                                 let asyncChannel = try NIOAsyncChannel<WebSocketFrame, WebSocketFrame>(wrappingChannelSynchronously: channel)
-                                let remote = channel.remoteAddress
-                                let request = UpgradeRequest(
-                                    head: head, remoteAddress: remote?.ipAddress ?? "unknown", isLoopback: Self.isLoopback(remote))
+                                let client = clientAddresses.resolve(peer: channel.remoteAddress?.ipAddress ?? "unknown", headers: head.headers)
+                                let request = UpgradeRequest(head: head, client: client)
                                 return WebSocketUpgradeResult.webSocket(asyncChannel, request)
                             }
                         })
@@ -272,10 +272,5 @@ public final class GatewayServer<Methods: GatewayMethods>: Service, Sendable {
                 }
             }
         }
-    }
-
-    static func isLoopback(_ address: SocketAddress?) -> Bool {
-        guard let ip = address?.ipAddress else { return false }
-        return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
     }
 }

@@ -43,6 +43,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("allowed-origin"), help: "Browser origin allowed to connect, besides the gateway's own host and loopback; repeatable, * for any (env KUBECLAW_ALLOWED_ORIGINS, comma-separated).")
     var allowedOrigins: [String] = []
 
+    @Option(name: .customLong("trusted-proxy"), help: "A proxy (CIDR or address) whose Forwarded / X-Forwarded-For headers name the real client, e.g. the Ingress controller's pod network; repeatable (env KUBECLAW_TRUSTED_PROXIES, comma-separated). Lockouts and budgets then key on the forwarded client; without it the headers are ignored.")
+    var trustedProxies: [String] = []
+
+    @Flag(name: .customLong("exempt-loopback-from-lockout"), inversion: .prefixedNo, help: "Whether loopback clients are exempt from the failed-authentication lockout (default: exempt unless --trusted-proxy is given; behind a sidecar proxy every peer is loopback).")
+    var exemptLoopbackFromLockout: Bool?
+
     @Option(name: .customLong("auth-mode"), help: "token (default when OPENCLAW_GATEWAY_TOKEN is set), password (OPENCLAW_GATEWAY_PASSWORD) or none.")
     var authMode: String?
 

@@ -61,6 +61,16 @@ struct ServeSettings {
         runtime.allowedOrigins = options.allowedOrigins.isEmpty
             ? (env("KUBECLAW_ALLOWED_ORIGINS")?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? [])
             : options.allowedOrigins
+        let proxies = options.trustedProxies.isEmpty
+            ? (env("KUBECLAW_TRUSTED_PROXIES")?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? [])
+            : options.trustedProxies
+        runtime.trustedProxies = try proxies.map { text in
+            guard let network = IPNetwork(text) else {
+                throw Problem(description: "--trusted-proxy must be an IP address or CIDR (10.0.0.0/8, fd00::/8), got '\(text)'")
+            }
+            return network
+        }
+        runtime.authFailureLimit.exemptLoopback = options.exemptLoopbackFromLockout
         if let messages = try integer(options.rateLimit, "KUBECLAW_RATE_LIMIT") {
             guard messages >= 0 else { throw Problem(description: "--rate-limit must be 0 (off) or more") }
             runtime.writeRateLimit.messages = messages
@@ -169,6 +179,7 @@ struct ServeSettings {
             "maxConnections": .integer(runtime.maxConnections), "maxHttpConnections": .integer(runtime.maxHTTPConnections),
             "rateLimit": ["messages": .integer(runtime.writeRateLimit.messages), "windowMs": .integer(runtime.writeRateLimit.windowMs)],
             "allowedOrigins": .array(runtime.allowedOrigins.map { .string($0) }),
+            "trustedProxies": .array(runtime.trustedProxies.map { .string($0.description) }),
             "auth": ["mode": .string(runtime.auth.mode.rawValue), "token": runtime.auth.secret == nil ? .null : .string("set")],
             "dataDir": .string(dataDirectory),
         ]
