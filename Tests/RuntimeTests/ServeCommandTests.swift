@@ -19,6 +19,20 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: directory), "nothing is created before the refusal")
     }
 
+    @Test("connection-limit flags out of range stop the start, naming the flag", arguments: [
+        ["--max-connections", "0"], ["--max-http-connections", "-1"], ["--upgrade-timeout", "0"],
+        ["--http-idle-timeout", "1e300"], ["--upgrade-timeout", "nan"],
+    ])
+    func connectionLimitFlagsValidated(_ flag: [String]) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kubeclaw-limits-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (status, output) = try await ChildProcess.run(
+            try BuiltProducts.path(of: "kubeclaw"),
+            ["serve", "--port", "0", "--http-port", "0", "--data-dir", directory] + flag)
+        #expect(status != nil && status != 0, "exit status \(String(describing: status)); output: \(output)")
+        #expect(output.contains(flag[0]), "output: \(output)")
+    }
+
     @Test("kubeclaw --version prints the version, the one hello-ok reports")
     func version() async throws {
         let (status, output) = try await ChildProcess.run(try BuiltProducts.path(of: "kubeclaw"), ["--version"])
