@@ -181,20 +181,23 @@ let package = Package(
             path: "Benchmarks/Load/EchoServer",
             swiftSettings: swiftSettings
         ),
+        // Linked into the test bundle: Swift Testing defaults for this suite on 2 cores — no
+        // backtrace capture per thrown error, 8 tests at a time (Tests/SwiftTestingSettings/).
+        .target(name: "SwiftTestingSettings", path: "Tests/SwiftTestingSettings"),
         .testTarget(
             name: "RPCGenTests",
-            dependencies: ["rpcgen"],
+            dependencies: ["rpcgen", "SwiftTestingSettings"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GeneratedProtocolTests",
-            dependencies: ["GeneratedProtocol"],
+            dependencies: ["GeneratedProtocol", "SwiftTestingSettings"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GatewayImplTests",
-            dependencies: ["GatewayImpl", "GeneratedProtocol", "OllamaSimulator"],
+            dependencies: ["GatewayImpl", "GeneratedProtocol", "OllamaSimulator", "SwiftTestingSettings"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -202,6 +205,7 @@ let package = Package(
             dependencies: [
                 "OllamaSimulator",
                 "GatewayImpl",
+                "SwiftTestingSettings",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
@@ -209,7 +213,7 @@ let package = Package(
         .testTarget(
             name: "GatewayClientTests",
             dependencies: [
-                "GatewayClient",
+                "GatewayClient", "SwiftTestingSettings",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -221,6 +225,7 @@ let package = Package(
             name: "RuntimeTests",
             dependencies: [
                 "KubeclawServer", "Runtime", "GatewayImpl", "GatewayClient", "GeneratedProtocol", "OllamaSimulator",
+                "SwiftTestingSettings",
                 // Built so the tests can run the real binaries (SIGTERM, start-up).
                 "kubeclaw", "ollama-sim",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -237,6 +242,7 @@ let package = Package(
             name: "ConformanceTests",
             dependencies: [
                 "Conformance", "KubeclawServer", "GatewayImpl", "Runtime", "GatewayClient", "OllamaSimulator", "GeneratedProtocol",
+                "SwiftTestingSettings",
                 // Built so a test can run `kubeclaw conformance` as users do.
                 "kubeclaw",
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -22,6 +22,14 @@ public struct GatewayAssembly: Sendable {
         public var firstTokenTimeout: Duration = .seconds(120)
         /// Longest pause inside a streamed reply (``GatewaySettings/streamIdleTimeout``). Default 120 s.
         public var streamIdleTimeout: Duration = .seconds(120)
+        /// Longest model reply in UTF-8 bytes (``GatewaySettings/maxReplyBytes``). Default 1 MiB.
+        public var maxReplyBytes: Int = 1 << 20
+        /// Chat runs streaming at once per client identity
+        /// (``GatewaySettings/maxConcurrentRunsPerClient``); 0 is no limit. Default 8.
+        public var maxConcurrentRunsPerClient: Int = 8
+        /// How long `/readyz` reuses the data directory's write probe (``DiskWriteProbe``).
+        /// Default 5 s.
+        public var diskProbeInterval: Duration = .seconds(5)
         /// The model providers. nil: Ollama at `ollamaURL` plus the config file's `providers`,
         /// without reading the environment (`kubeclaw serve` passes the environment's).
         public var providers: ProviderSettings?
@@ -93,6 +101,8 @@ public struct GatewayAssembly: Sendable {
             authMode: Snapshot.AuthMode(rawValue: runtime.auth.mode.rawValue) ?? .none)
         settings.firstTokenTimeout = configuration.firstTokenTimeout
         settings.streamIdleTimeout = configuration.streamIdleTimeout
+        settings.maxReplyBytes = configuration.maxReplyBytes
+        settings.maxConcurrentRunsPerClient = configuration.maxConcurrentRunsPerClient
         let metrics = GatewayMetrics()
         let gateway = Gateway(
             settings: settings, store: store, providers: providers, events: eventBus, runtimeStatus: { status.current() },
@@ -100,16 +110,23 @@ public struct GatewayAssembly: Sendable {
         await gateway.chat.recoverInterruptedRuns()
 
         let chain = configuration.agent.modelChain
+        let diskProbe = DiskWriteProbe(
+            directory: URL(fileURLWithPath: store.path).deletingLastPathComponent().path, interval: configuration.diskProbeInterval)
         let probes = HealthProbes(
             health: {
                 let healthy = await store.isHealthy()
                 return [HealthCheck(name: "store", isHealthy: healthy, detail: healthy ? nil : "session store unavailable")]
             },
             readiness: {
+                // Not ready on a full or read-only data directory: chats could not be saved.
+                let disk = await diskProbe.check()
                 // Ready when the agent's model, or one of its fallbacks, can serve; the detail
                 // names each model that cannot (a provider without a key included).
                 let backendStatus = await providers.chainStatus(chain)
-                return [HealthCheck(name: "backend", isHealthy: backendStatus.reachable && backendStatus.modelPresent, detail: backendStatus.detail)]
+                return [
+                    HealthCheck(name: "disk", isHealthy: disk.isWritable, detail: disk.detail),
+                    HealthCheck(name: "backend", isHealthy: backendStatus.reachable && backendStatus.modelPresent, detail: backendStatus.detail),
+                ]
             })
         let agent = configuration.agent
         let controlUI = ControlUIConfiguration(directory: runtime.controlUIDirectory) { agentId in
@@ -161,11 +178,9 @@ public struct GatewayAssembly: Sendable {
         try? await providers.shutdown()
     }
 
-    /// The URL with any `user:password@` removed, for display.
+    /// The URL with any `user:password@` (and secret-named query values) redacted, for display
+    /// (``SecretRedactor/redactURL(_:)``).
     public static func withoutCredentials(_ url: String) -> String {
-        guard var components = URLComponents(string: url), components.user != nil || components.password != nil else { return url }
-        components.user = nil
-        components.password = nil
-        return components.string ?? url
+        SecretRedactor.redactURL(url)
     }
 }

@@ -5,7 +5,7 @@ import NIOCore
 import NIOWebSocket
 import Testing
 
-@Suite("GatewaySession against a scripted gateway", .timeLimit(.minutes(1)))
+@Suite("GatewaySession against a scripted gateway", .timeLimit(.minutes(10)))
 struct GatewaySessionTests {
     typealias Request = (id: String, method: String, params: JSONValue?)
 
@@ -300,7 +300,7 @@ struct GatewaySessionTests {
                     group.addTask {
                         let (session, _) = try await GatewaySession.open(url: url)
                         _ = try await session.connect(GatewayScript.connectParams)
-                        let response = try await session.request("echo", params: ["n": .integer(n)], timeout: .seconds(10))
+                        let response = try await session.request("echo", params: ["n": .integer(n)], timeout: .seconds(60))
                         await session.close()
                         return response.payload?["n"]
                     }

@@ -5,7 +5,7 @@ import NIOHTTP1
 import NIOWebSocket
 import Testing
 
-@Suite("WebSocketConnection over real loopback sockets", .timeLimit(.minutes(1)))
+@Suite("WebSocketConnection over real loopback sockets", .timeLimit(.minutes(10)))
 struct WebSocketConnectionTests {
     /// Echoes text and binary frames; answers a close frame with the same code and reason.
     static let echo: TestWebSocketServer.Handler = { connection in

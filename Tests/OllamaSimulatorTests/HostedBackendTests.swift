@@ -5,7 +5,7 @@ import Testing
 /// The OpenAI-compatible and Anthropic backends against their simulators over real sockets:
 /// what they send, how they read each stream, and that every failure is the right typed error
 /// — scrubbed, bounded, never a hang — with the connection closed when the caller gives up.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(10)))
 struct HostedBackendTests {
     static let words = ["The ", "quick ", "brown ", "fox ", "jumps ", "over ", "the ", "lazy ", "dog."]
 

@@ -5,7 +5,7 @@ import Testing
 /// The router over real simulators: selection by `provider/model`, retries honouring
 /// `Retry-After` (and refusing hostile ones), fallbacks before the first token only, back to
 /// the primary on the next run, the aggregated catalog, readiness and key states.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(10)))
 struct ModelProvidersTests {
     /// Ollama, OpenAI and Anthropic simulators and settings pointing at them.
     static func withThree(

@@ -4,7 +4,7 @@ import Testing
 
 /// OllamaBackend against the simulator over real sockets: what it sends, what it makes of
 /// every reply, and that every failure becomes the right ModelBackendError without hanging.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(10)))
 struct OllamaBackendTests {
     static func question(_ model: String = "qwen2.5:14b", options: ModelOptions = ModelOptions()) -> ModelChatRequest {
         ModelChatRequest(model: model, messages: [ModelMessage(role: "user", content: "Why is the sky blue?")], options: options)

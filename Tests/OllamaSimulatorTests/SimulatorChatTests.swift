@@ -4,7 +4,7 @@ import OllamaSimulator
 import Testing
 
 /// `/api/chat` streams and answers like Ollama, and every scripted misbehaviour happens as described.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(10)))
 struct SimulatorChatTests {
     static let question = #"{"model":"qwen2.5:14b","messages":[{"role":"user","content":"Why is the sky blue?"}]}"#
 

@@ -4,7 +4,7 @@ import Testing
 
 /// The behaviour can be changed and the counters read over HTTP and in-process, and a
 /// simulator starts, reports its port and stops cleanly.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(10)))
 struct SimulatorControlTests {
     @Test("a partial update changes only the fields it names; null clears")
     func aPartialUpdateChangesOnlyTheFieldsItNames() async throws {

@@ -7,7 +7,7 @@ import Testing
 
 /// The OpenAI and Anthropic faces byte for byte as a client sees them: event framing, the
 /// order of events, `[DONE]`, error bodies and headers, authentication and validation.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(10)))
 struct SimulatorFaceTests {
     static func withFace(_ api: SimulatorAPI, _ behaviour: SimulatorBehaviour? = nil, _ body: (ModelSimulator, Int) async throws -> Void) async throws {
         let simulator = ModelSimulator(api: api, behaviour: behaviour)

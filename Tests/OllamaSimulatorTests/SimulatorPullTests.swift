@@ -2,7 +2,7 @@ import OllamaSimulator
 import Testing
 
 /// `/api/pull` reports progress the way Ollama does and makes the model available.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(10)))
 struct SimulatorPullTests {
     @Test("a streamed pull reports manifest, layers and success, then lists the model")
     func aStreamedPullReportsManifestLayersAndSuccessThenListsTheModel() async throws {

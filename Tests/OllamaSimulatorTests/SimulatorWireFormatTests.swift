@@ -3,7 +3,7 @@ import OllamaSimulator
 import Testing
 
 /// The simulator's non-chat endpoints answer with Ollama's status codes, content types and field names.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(10)))
 struct SimulatorWireFormatTests {
     @Test("GET and HEAD / say \"Ollama is running\"")
     func rootSaysOllamaIsRunningToGetAndHead() async throws {

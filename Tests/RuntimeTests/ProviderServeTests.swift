@@ -5,7 +5,7 @@ import Testing
 /// The real binaries: `ollama-sim --api anthropic|openai` as a person would run them, and
 /// `kubeclaw serve` reading `ANTHROPIC_*` / `OPENAI_*` from its environment and `--model` /
 /// `--fallback` from its flags.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(10)))
 struct ProviderServeTests {
     @Test("kubeclaw serve --model anthropic/… --fallback openai/…: Anthropic answers; when it is overloaded OpenAI does")
     func serveWithProviders() async throws {

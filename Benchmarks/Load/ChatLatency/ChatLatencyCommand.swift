@@ -62,8 +62,11 @@ struct ChatLatencyCommand: AsyncParsableCommand {
             runtime.writeRateLimit.messages = 0
             runtime.readRateLimit.messages = 0
             runtime.maxConcurrentRequestsPerConnection = max(32, streams)
-            let assembly = try await GatewayAssembly(GatewayAssembly.Configuration(
-                runtime: runtime, dataDirectory: directory, ollamaURL: "http://127.0.0.1:\(simulatorPort)"))
+            var configuration = GatewayAssembly.Configuration(
+                runtime: runtime, dataDirectory: directory, ollamaURL: "http://127.0.0.1:\(simulatorPort)")
+            // Every benchmark client is on loopback: one identity for the per-client run limit.
+            configuration.maxConcurrentRunsPerClient = 0
+            let assembly = try await GatewayAssembly(configuration)
             try await assembly.withRunning { addresses in
                 let url = URL(string: "ws://127.0.0.1:\(addresses.webSocketPort)/")!
                 try await measure(simulator: simulator, simulatorPort: simulatorPort, url: url, token: token)

@@ -17,10 +17,14 @@ public actor ChatRuns {
         case timeout
         /// The gateway is shutting down.
         case shutdown
+        /// The reply reached ``GatewaySettings/maxReplyBytes``; what fits is kept.
+        case replySizeCap = "reply_size_cap"
     }
 
     private struct ActiveRun {
         var sessionKey: String
+        /// Who started it, for ``GatewaySettings/maxConcurrentRunsPerClient``.
+        var clientKey: String = ""
         var ownerConnId: String?
         var ownerDeviceId: String?
         var task: Task<Void, Never>
@@ -49,6 +53,9 @@ public actor ChatRuns {
     private let sessionEvents: SessionEvents
     private let logger: Logger
     private var active: [String: ActiveRun] = [:]
+    /// Runs admitted by the concurrency limits but not yet in ``active`` (`start` awaits the
+    /// store in between): they count against the limits, so two sends cannot both slip in.
+    private var starting: [String: (sessionKey: String, clientKey: String)] = [:]
     private var lastPrune: Int64 = 0
     /// `agent.wait`ers.
     let completions = RunCompletions()
@@ -84,6 +91,18 @@ public actor ChatRuns {
     /// Starts a run for `params`, or reports the run its idempotency key already started.
     func start(_ params: ChatSendParams, key: SessionKey, context: CallerContext) async throws -> ChatSendResult {
         let runId = params.idempotencyKey
+        let clientKey = Self.clientKey(context)
+        // A resend of a key whose run is active or starting is answered by the store (in_flight).
+        let reserving = active[runId] == nil && starting[runId] == nil
+        if reserving {
+            if let refusal = refusal(sessionKey: key.description, clientKey: clientKey) {
+                // A finished run's key still replays its outcome.
+                if let stored = try? await store.run(idempotencyKey: runId) { return try Self.replay(stored) }
+                throw refusal.error
+            }
+            starting[runId] = (key.description, clientKey)
+        }
+        defer { if reserving { starting[runId] = nil } }
         let now = Gateway.nowMs()
         await forgetExpiredRuns(now: now)
         let run: RunRecord, created: Bool
@@ -115,13 +134,14 @@ public actor ChatRuns {
                     keepAlive: settings.generation.keepAlive),
                 firstTokenTimeout: settings.firstTokenTimeout, idleTimeout: settings.streamIdleTimeout)
             let timeout = Duration.milliseconds(params.timeoutMs.map { min(max(ClientNumber.clamped($0, to: 0...ClientNumber.int32Max) + 60_000, 120_000), 86_400_000) } ?? settings.runTimeoutMs)
-            let emitter = RunEventEmitter(runId: runId, sessionKey: key.description, events: events, observer: observer)
+            let emitter = RunEventEmitter(
+                runId: runId, sessionKey: key.description, events: events, observer: observer, maxReplyBytes: settings.maxReplyBytes)
             let task = Task { [weak self] in
                 await self?.stream(runId: runId, emitter: emitter, request: request, timeout: timeout)
                 return
             }
             active[runId] = ActiveRun(
-                sessionKey: key.description, ownerConnId: context.connId, ownerDeviceId: context.deviceId, task: task,
+                sessionKey: key.description, clientKey: clientKey, ownerConnId: context.connId, ownerDeviceId: context.deviceId, task: task,
                 emitter: emitter, startedAt: now)
             await sessionEvents.appended(userMessage, hasActiveRun: true)
         } catch {
@@ -131,6 +151,27 @@ public actor ChatRuns {
                 payload: try? JSONValue(encoding: ChatSendResult(runId: runId, status: .error, summary: "could not start the run")))
         }
         return ChatSendResult(runId: runId, status: .started)
+    }
+
+    /// Why a new run of `sessionKey` for `clientKey` may not start now, if it may not: one
+    /// streaming run per session, at most ``GatewaySettings/maxConcurrentRunsPerClient`` per client.
+    private func refusal(sessionKey: String, clientKey: String) -> ChatRunRefusal? {
+        let streaming = active.filter { !$0.value.completing }
+        if let busy = streaming.first(where: { $0.value.sessionKey == sessionKey })?.key
+            ?? starting.first(where: { $0.value.sessionKey == sessionKey })?.key {
+            return .sessionBusy(runId: busy)
+        }
+        let limit = settings.maxConcurrentRunsPerClient
+        guard limit > 0 else { return nil }
+        let count = streaming.values.count(where: { $0.clientKey == clientKey }) + starting.values.count(where: { $0.clientKey == clientKey })
+        return count >= limit ? .tooManyRuns(limit: limit) : nil
+    }
+
+    /// The identity runs are counted under: the device the client proved, else its address.
+    /// (Unverified `instanceId`s are not used: a client could mint a fresh one per send.)
+    static func clientKey(_ context: CallerContext) -> String {
+        if let device = context.deviceId { return "device:\(device)" }
+        return "address:\(context.remoteAddress)"
     }
 
     /// Acknowledges a slash command as a run of its own (idempotent like `chat.send`): lifecycle
@@ -293,7 +334,8 @@ public actor ChatRuns {
                 do {
                     // The agent's fallbacks answer when the model fails before its first token.
                     return .success(try await self.providers.chat(request, fallbacks: self.settings.agent.fallbacks) { token in
-                        emitter.token(token)
+                        // Past the reply-size cap the run is stopped: the model stops generating.
+                        if emitter.token(token) { await self.cancel(runId, reason: .replySizeCap) }
                     })
                 } catch {
                     return .failure(error)
@@ -344,7 +386,7 @@ public actor ChatRuns {
         if !partial.isEmpty {
             appended = try? await store.appendMessage(StoredMessage(
                 sessionKey: run.sessionKey, role: "assistant", content: [["type": "text", "text": .string(partial)]],
-                timestamp: now, runId: runId, stopReason: "aborted"))
+                timestamp: now, runId: runId, stopReason: reason == .replySizeCap ? reason.rawValue : "aborted"))
             if appended == nil {
                 logger.error("could not persist the partial answer of an aborted run", metadata: ["runId": "\(runId)"])
             }
@@ -376,14 +418,21 @@ public actor ChatRuns {
         let partial = emitter.text
         switch outcome {
         case .success(let completion):
-            let text = completion.text.isEmpty ? partial : completion.text
+            var text = completion.text.isEmpty ? partial : completion.text
+            var stopReason = completion.doneReason ?? "stop"
+            if emitter.isCapped || text.utf8.count > settings.maxReplyBytes {
+                // The model finished just as the cap was reached: the stored reply is capped too.
+                text = RunEventEmitter.prefix(of: text, fittingIn: settings.maxReplyBytes)
+                stopReason = StopReason.replySizeCap.rawValue
+            }
             let usage = Self.usage(completion)
             let reply: StoredMessage
             do {
                 // Persisted before `final` goes out: the Control UI reloads history on final.
                 reply = try await store.appendMessage(StoredMessage(
                     sessionKey: sessionKey, role: "assistant", content: [["type": "text", "text": .string(text)]],
-                    timestamp: now, runId: runId, stopReason: "stop", usage: usage))
+                    timestamp: now, runId: runId, stopReason: stopReason == StopReason.replySizeCap.rawValue ? stopReason : "stop",
+                    usage: usage))
                 if var session = try await store.session(key: sessionKey) {
                     session.inputTokens = completion.promptTokens ?? session.inputTokens
                     session.outputTokens = completion.completionTokens ?? session.outputTokens
@@ -398,7 +447,7 @@ public actor ChatRuns {
                 return
             }
             emitter.final(
-                text: text, stopReason: completion.doneReason ?? "stop", usage: usage, provider: completion.provider,
+                text: text, stopReason: stopReason, usage: usage, provider: completion.provider,
                 model: completion.model, at: Int(now))
             completions.complete(runId, .init(status: .ok, error: nil, startedAt: startedAt, endedAt: now))
             await sessionEvents.appended(reply, hasActiveRun: await hasActiveRun(sessionKey: sessionKey))

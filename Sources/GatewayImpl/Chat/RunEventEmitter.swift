@@ -16,11 +16,17 @@ final class RunEventEmitter: Sendable {
         var closed = false
         var firstTokenAt: ContinuousClock.Instant?
         var coalescer: DeltaCoalescer
+        /// UTF-8 bytes of the reply so far.
+        var replyBytes = 0
+        /// The reply reached ``maxReplyBytes``: later tokens are dropped.
+        var capped = false
     }
 
     let runId: String
     let sessionKey: String
     let interval: Duration
+    /// Longest reply in UTF-8 bytes; the token that crosses it is cut at a character boundary.
+    let maxReplyBytes: Int
     private let events: any GatewayEventSink
     private let observer: (any ChatRunObserver)?
     private let createdAt = ContinuousClock.now
@@ -28,9 +34,10 @@ final class RunEventEmitter: Sendable {
 
     init(
         runId: String, sessionKey: String, events: any GatewayEventSink, observer: (any ChatRunObserver)? = nil,
-        interval: Duration = .milliseconds(150)
+        interval: Duration = .milliseconds(150), maxReplyBytes: Int = .max
     ) {
         self.runId = runId
+        self.maxReplyBytes = maxReplyBytes
         self.sessionKey = sessionKey
         self.events = events
         self.observer = observer
@@ -41,14 +48,46 @@ final class RunEventEmitter: Sendable {
     /// Everything the model said so far.
     var text: String { state.withLock { $0.coalescer.text } }
 
-    /// A token from the model; sends a delta when the coalescing rule allows.
-    func token(_ token: String) {
+    /// Whether the reply reached ``maxReplyBytes`` (the run is to end with stopReason
+    /// ``ChatRuns/StopReason/replySizeCap``).
+    var isCapped: Bool { state.withLock { $0.capped } }
+
+    /// A token from the model; sends a delta when the coalescing rule allows. Returns true for
+    /// the token that makes the reply reach ``maxReplyBytes`` (only the part that fits is kept;
+    /// later tokens are dropped).
+    @discardableResult
+    func token(_ token: String) -> Bool {
         state.withLock { state in
             let now = ContinuousClock.now
             if state.firstTokenAt == nil { state.firstTokenAt = now }
-            guard !state.closed, let due = state.coalescer.append(token, at: now) else { return }
-            sendDelta(due, &state)
+            guard !state.closed, !state.capped else { return false }
+            var piece = token
+            var reachedCap = false
+            let bytes = token.utf8.count
+            if bytes > maxReplyBytes - state.replyBytes {
+                piece = Self.prefix(of: token, fittingIn: maxReplyBytes - state.replyBytes)
+                state.capped = true
+                reachedCap = true
+            }
+            state.replyBytes += piece.utf8.count
+            if let due = state.coalescer.append(piece, at: now) { sendDelta(due, &state) }
+            return reachedCap
         }
+    }
+
+    /// The longest prefix of `text` of whole characters within `limit` UTF-8 bytes.
+    static func prefix(of text: String, fittingIn limit: Int) -> String {
+        guard limit > 0 else { return "" }
+        guard text.utf8.count > limit else { return text }
+        var used = 0
+        var end = text.startIndex
+        for index in text.indices {
+            let size = text[index].utf8.count
+            guard used + size <= limit else { break }
+            used += size
+            end = text.index(after: index)
+        }
+        return String(text[..<end])
     }
 
     /// Sends pending text once the interval has passed (called by the run's flush ticker).

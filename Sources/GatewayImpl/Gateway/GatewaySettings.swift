@@ -12,10 +12,16 @@ public struct GatewaySettings: Sendable {
     public var storePath: String
     /// The loaded `--config` file (`config.get`).
     public var configFile: ConfigFile
-    /// The effective configuration (flags > env > file > defaults), secrets already redacted.
-    public var effectiveConfig: JSONValue
-    /// Base URL of the model backend, for status.
-    public var backendURL: String
+    /// The effective configuration (flags > env > file > defaults), secrets redacted (by
+    /// ``SecretRedactor`` when set, whoever sets it).
+    public var effectiveConfig: JSONValue {
+        didSet { effectiveConfig = SecretRedactor.redact(effectiveConfig) }
+    }
+    /// Base URL of the model backend, for status, credentials redacted
+    /// (``SecretRedactor/redactURL(_:)`` when set, whoever sets it).
+    public var backendURL: String {
+        didSet { backendURL = SecretRedactor.redactURL(backendURL) }
+    }
     /// `hello-ok.snapshot.authMode`.
     public var authMode: Snapshot.AuthMode
     /// How long a run may stream before it is aborted with stopReason `timeout`.
@@ -26,6 +32,16 @@ public struct GatewaySettings: Sendable {
     /// Longest pause between two streamed pieces once the reply has started; then the run
     /// ends with a `chat` error. Default 120 s.
     public var streamIdleTimeout: Duration = .seconds(120)
+    /// Longest model reply in UTF-8 bytes. A reply that reaches it is cut at a character
+    /// boundary, the model request is cancelled and the run ends with a `chat` `aborted` event,
+    /// stopReason `reply_size_cap`; the stored assistant message is the capped text. Default
+    /// 1 MiB.
+    public var maxReplyBytes: Int = 1 << 20
+    /// Chat runs one client identity (its proven device, else its address) may have streaming
+    /// at once; one more `chat.send` gets `UNAVAILABLE` with `details.code` `CHAT_RUN_LIMIT`.
+    /// `0` turns the limit off. Independently, a session streams one run at a time (a second
+    /// `chat.send` gets `CHAT_RUN_ACTIVE`). Default 8.
+    public var maxConcurrentRunsPerClient: Int = 8
     /// How long a client may resend a finished run's idempotency key and get its result.
     public var idempotencyWindowMs: Int = 300_000
 
@@ -40,8 +56,8 @@ public struct GatewaySettings: Sendable {
         self.dataDirectory = dataDirectory
         self.storePath = storePath
         self.configFile = configFile
-        self.effectiveConfig = effectiveConfig
-        self.backendURL = backendURL
+        self.effectiveConfig = SecretRedactor.redact(effectiveConfig)
+        self.backendURL = SecretRedactor.redactURL(backendURL)
         self.authMode = authMode
     }
 

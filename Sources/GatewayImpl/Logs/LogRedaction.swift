@@ -3,7 +3,8 @@ import Foundation
 /// Removes secrets from a log line before anyone can read it back (`logs.tail`): the gateway
 /// never logs secrets on purpose, this is the second line of defence. Redacted: `Bearer …`,
 /// issued device tokens (`kdt_…`), and the value of any `key=value` / `key: value` / `"key":"value"`
-/// pair whose key names a secret (token, password, apiKey, …).
+/// pair whose key names a secret (token, password, apiKey, …), and credentials inside URLs
+/// (``SecretRedactor/redactURLs(in:)``).
 public enum LogRedaction {
     public static let placeholder = "[redacted]"
 
@@ -14,7 +15,7 @@ public enum LogRedaction {
     ].compactMap { try? NSRegularExpression(pattern: $0) }
 
     public static func redact(_ line: String) -> String {
-        var text = line
+        var text = SecretRedactor.redactURLs(in: line)
         for (index, pattern) in patterns.enumerated() {
             let range = NSRange(text.startIndex..., in: text)
             let template = index == 1 ? placeholder : "$1" + placeholder

@@ -16,6 +16,11 @@ public struct RuntimeConfiguration: Sendable {
     /// Origins allowed to open a WebSocket from a browser, besides the gateway's own host and
     /// loopback. `*` allows any.
     public var allowedOrigins: [String] = []
+    /// With auth `none`, the `Host` names (port ignored) the WebSocket port answers besides
+    /// loopback (`localhost`, `127.0.0.0/8`, `[::1]`) and the hosts of ``allowedOrigins``;
+    /// any other `Host` gets 403, which defeats DNS rebinding. `*` allows any. Unused with a
+    /// token or password. Default empty.
+    public var allowedHosts: [String] = []
 
     /// Largest inbound message in bytes; larger ones close the connection with 1009.
     public var maxPayload: Int = ProtocolLimits.maxPayload

@@ -41,6 +41,11 @@ struct ControlUIEndpoints: Sendable {
     static let originRefused = HTTPResponseSpec.json(
         .forbidden, #"{"error":"origin not allowed","hint":"start the gateway with --allowed-origin <origin>"}"#)
 
+    /// The answer, without authentication, to a request whose `Host` is neither loopback nor
+    /// allowed (DNS rebinding).
+    static let hostRefused = HTTPResponseSpec.json(
+        .forbidden, #"{"error":"host not allowed","hint":"without authentication only loopback hosts are served; start the gateway with --allowed-host <host> or set a token"}"#)
+
     func respond(_ request: HTTPRequestSummary) async -> HTTPResponseSpec {
         if request.path.hasPrefix("/avatar/") {
             return await avatar(request)

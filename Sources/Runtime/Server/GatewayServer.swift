@@ -46,7 +46,9 @@ public final class GatewayServer<Methods: GatewayMethods>: Service, Sendable {
         self.metrics = metrics
         self.probes = probes
         self.controlUI = controlUI
-        self.originPolicy = OriginPolicy(allowedOrigins: configuration.allowedOrigins)
+        self.originPolicy = OriginPolicy(
+            allowedOrigins: configuration.allowedOrigins, allowedHosts: configuration.allowedHosts,
+            checksHost: configuration.auth.mode == .none)
         self.logger = logger
         self.gatewayCap = ConnectionCap(limit: configuration.maxConnections)
         self.httpCap = ConnectionCap(limit: configuration.maxHTTPConnections)
@@ -158,9 +160,12 @@ public final class GatewayServer<Methods: GatewayMethods>: Service, Sendable {
                         maxFrameSize: maxPayload,
                         shouldUpgrade: { channel, head in
                             let origin = head.headers.first(name: "origin")
-                            guard originPolicy.allows(origin: origin, host: head.headers.first(name: "host")) else {
-                                logger.warning("WebSocket upgrade refused: origin not allowed", metadata: ["origin": "\(origin ?? "")"])
-                                refusals.mark(channel)
+                            let host = head.headers.first(name: "host")
+                            if let refusal = originPolicy.refusal(origin: origin, host: host) {
+                                logger.warning("WebSocket upgrade refused: \(refusal) not allowed", metadata: [
+                                    "origin": "\(origin ?? "")", "host": "\(host ?? "")",
+                                ])
+                                refusals.mark(channel, refusal)
                                 return channel.eventLoop.makeSucceededFuture(nil)
                             }
                             return channel.eventLoop.makeSucceededFuture(HTTPHeaders())
@@ -186,14 +191,15 @@ public final class GatewayServer<Methods: GatewayMethods>: Service, Sendable {
                         notUpgradingCompletionHandler: { channel in
                             channel.eventLoop.makeCompletedFuture {
                                 channel.pipeline.syncOperations.removeHandler(name: UpgradeDeadlineHandler.name, promise: nil)
-                                let refused = refusals.take(channel)
-                                if !refused {
+                                let refusal = refusals.take(channel)
+                                if refusal == nil {
                                     try channel.pipeline.syncOperations.addHandler(
                                         HTTPIdleTimeoutHandler(timeout: idleTimeout, onTimeout: { metrics.httpIdleTimedOut(.gateway) }))
                                 }
                                 let asyncChannel = try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
                                     wrappingChannelSynchronously: channel)
-                                return refused ? .refused(asyncChannel) : .http(asyncChannel)
+                                if let refusal { return .refused(asyncChannel, refusal) }
+                                return .http(asyncChannel)
                             }
                         })
                     return try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(
@@ -206,6 +212,13 @@ public final class GatewayServer<Methods: GatewayMethods>: Service, Sendable {
         let endpoints = ControlUIEndpoints(configuration: controlUI, webSocketPort: { [state] in
             state.addressesNow()?.webSocketPort ?? 0
         })
+        // Without authentication, the Control UI is not served under a foreign Host either
+        // (a rebound page could read it and learn nothing secret, but it is refused alike).
+        let originPolicy = self.originPolicy
+        let respond: HTTPConnectionServer.Responder = { request in
+            guard originPolicy.allows(host: request.headers.first(name: "host")) else { return ControlUIEndpoints.hostRefused }
+            return await endpoints.respond(request)
+        }
         try await server.executeThenClose { inbound in
             try await withThrowingDiscardingTaskGroup { group in
                 for try await upgrade in inbound {
@@ -215,9 +228,11 @@ public final class GatewayServer<Methods: GatewayMethods>: Service, Sendable {
                             case .webSocket(let channel, let request):
                                 await self.serveWebSocket(channel, request: request)
                             case .http(let channel):
-                                await HTTPConnectionServer.serve(channel, respond: endpoints.respond)
-                            case .refused(let channel):
+                                await HTTPConnectionServer.serve(channel, respond: respond)
+                            case .refused(let channel, .origin):
                                 await HTTPConnectionServer.answer(channel, with: ControlUIEndpoints.originRefused)
+                            case .refused(let channel, .host):
+                                await HTTPConnectionServer.answer(channel, with: ControlUIEndpoints.hostRefused)
                             }
                         } catch {
                             self.logger.debug("connection failed before it was served", metadata: ["error": "\(error)"])

@@ -8,7 +8,7 @@ enum LogFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
     case text
     case json
 
-    /// Installs the process-wide log handler.
+    /// Installs the process-wide log handler (every line redacted by ``RedactingLogHandler``).
     static func bootstrap(_ format: LogFormat, level: Logger.Level) {
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler = switch format {
@@ -16,7 +16,8 @@ enum LogFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
             case .json: JSONLogHandler(label: label)
             }
             handler.logLevel = level
-            return handler
+            // Redacted as `logs.tail` is: URL credentials, tokens, secret-named values.
+            return RedactingLogHandler(base: handler)
         }
     }
 }

@@ -11,11 +11,13 @@ struct GatewayProcess {
         let logger = Logger(label: "kubeclaw")
         let assembly: GatewayAssembly
         do {
-            assembly = try await GatewayAssembly(GatewayAssembly.Configuration(
+            var configuration = GatewayAssembly.Configuration(
                 runtime: settings.runtime, dataDirectory: settings.dataDirectory, ollamaURL: settings.ollamaURL,
                 configFile: settings.configFile, agent: settings.agent, generation: settings.generation,
-                effectiveConfig: settings.effectiveConfig, serviceVersion: BuildInfo.version, providers: settings.providers),
-                logger: logger)
+                effectiveConfig: settings.effectiveConfig, serviceVersion: BuildInfo.version, providers: settings.providers)
+            configuration.maxReplyBytes = settings.maxReplyBytes
+            configuration.maxConcurrentRunsPerClient = settings.maxRunsPerClient
+            assembly = try await GatewayAssembly(configuration, logger: logger)
         } catch {
             logger.critical("the gateway could not start", metadata: ["dataDir": "\(settings.dataDirectory)", "error": "\(error)"])
             throw error

@@ -49,6 +49,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("exempt-loopback-from-lockout"), inversion: .prefixedNo, help: "Whether loopback clients are exempt from the failed-authentication lockout (default: exempt unless --trusted-proxy is given; behind a sidecar proxy every peer is loopback).")
     var exemptLoopbackFromLockout: Bool?
 
+    @Option(name: .customLong("allowed-host"), help: "With --auth-mode none, a Host name served besides loopback and the allowed origins' hosts (DNS rebinding defence); repeatable, * for any (env KUBECLAW_ALLOWED_HOSTS, comma-separated).")
+    var allowedHosts: [String] = []
+
     @Option(name: .customLong("auth-mode"), help: "token (default when OPENCLAW_GATEWAY_TOKEN is set), password (OPENCLAW_GATEWAY_PASSWORD) or none.")
     var authMode: String?
 
@@ -90,6 +93,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("shutdown-grace"), help: "Seconds requests may run after SIGTERM (env KUBECLAW_SHUTDOWN_GRACE; default 10).")
     var shutdownGrace: Double?
+
+    @Option(name: .customLong("max-reply-bytes"), help: "Longest model reply in UTF-8 bytes; a longer one is cut and the run ends with stopReason reply_size_cap (env KUBECLAW_MAX_REPLY_BYTES; default 1048576).")
+    var maxReplyBytes: Int?
+
+    @Option(name: .customLong("max-runs-per-client"), help: "Chat runs one client (its device, else its address) may have streaming at once; 0 for no limit (env KUBECLAW_MAX_RUNS_PER_CLIENT; default 8).")
+    var maxRunsPerClient: Int?
 
     @Option(name: .customLong("num-ctx"), help: "Context window sent to Ollama as options.num_ctx (default 16384; Ollama's own 4096 truncates long chats).")
     var numCtx: Int?

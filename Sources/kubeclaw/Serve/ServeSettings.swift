@@ -19,6 +19,10 @@ struct ServeSettings {
     var generation = ModelGenerationOptions()
     /// Ollama, OpenAI, Anthropic and the config file's providers, with keys from the environment.
     var providers = ProviderSettings(providers: [])
+    /// Longest model reply in UTF-8 bytes (`--max-reply-bytes`). Default 1 MiB.
+    var maxReplyBytes = 1 << 20
+    /// Chat runs streaming at once per client identity (`--max-runs-per-client`); 0 is no limit.
+    var maxRunsPerClient = 8
     var logFormat = LogFormat.text
     var logLevel = Logger.Level.info
 
@@ -71,6 +75,9 @@ struct ServeSettings {
             return network
         }
         runtime.authFailureLimit.exemptLoopback = options.exemptLoopbackFromLockout
+        runtime.allowedHosts = options.allowedHosts.isEmpty
+            ? (env("KUBECLAW_ALLOWED_HOSTS")?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? [])
+            : options.allowedHosts
         if let messages = try integer(options.rateLimit, "KUBECLAW_RATE_LIMIT") {
             guard messages >= 0 else { throw Problem(description: "--rate-limit must be 0 (off) or more") }
             runtime.writeRateLimit.messages = messages
@@ -108,6 +115,14 @@ struct ServeSettings {
         }
         if let seconds = options.shutdownGrace ?? env("KUBECLAW_SHUTDOWN_GRACE").flatMap(Double.init) {
             runtime.shutdownGracePeriod = .milliseconds(Int(seconds * 1000))
+        }
+        if let bytes = try integer(options.maxReplyBytes, "KUBECLAW_MAX_REPLY_BYTES") {
+            guard bytes >= 1024 else { throw Problem(description: "--max-reply-bytes must be at least 1024") }
+            maxReplyBytes = bytes
+        }
+        if let runs = try integer(options.maxRunsPerClient, "KUBECLAW_MAX_RUNS_PER_CLIENT") {
+            guard runs >= 0 else { throw Problem(description: "--max-runs-per-client must be 0 (no limit) or more") }
+            maxRunsPerClient = runs
         }
         runtime.serviceVersion = BuildInfo.version
         logFormat = options.logFormat ?? env("KUBECLAW_LOG_FORMAT").flatMap(LogFormat.init(rawValue:)) ?? .text
@@ -180,6 +195,8 @@ struct ServeSettings {
             "rateLimit": ["messages": .integer(runtime.writeRateLimit.messages), "windowMs": .integer(runtime.writeRateLimit.windowMs)],
             "allowedOrigins": .array(runtime.allowedOrigins.map { .string($0) }),
             "trustedProxies": .array(runtime.trustedProxies.map { .string($0.description) }),
+            "allowedHosts": .array(runtime.allowedHosts.map { .string($0) }),
+            "maxReplyBytes": .integer(maxReplyBytes), "maxRunsPerClient": .integer(maxRunsPerClient),
             "auth": ["mode": .string(runtime.auth.mode.rawValue), "token": runtime.auth.secret == nil ? .null : .string("set")],
             "dataDir": .string(dataDirectory),
         ]

@@ -7,7 +7,7 @@ import NIOWebSocket
 /// Every read is bounded: one that takes longer than its timeout closes the connection, so the
 /// read returns nil and the test fails on that instead of hanging.
 final class TestServerConnection {
-    static let readTimeout = TimeAmount.seconds(5)
+    static let readTimeout = TimeAmount.seconds(30)
 
     /// The upgrade request that opened this connection.
     let requestHead: HTTPRequestHead

@@ -5,7 +5,7 @@ import Testing
 
 /// `chat.abort` stops a run at once — the model's HTTP request is cancelled, so the simulator
 /// sees its client leave — emits `aborted` with the partial text and keeps that text.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(10)))
 struct ChatAbortTests {
     /// A long reply at 5 pieces a second: still streaming when the test aborts it.
     static let slow = SimulatorBehaviour(

@@ -5,7 +5,7 @@ import Testing
 
 /// Every way the model backend can fail ends the run with a `chat` event in state `error` and
 /// a clear `errorMessage` — nothing hangs — and the connection goes on working.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(10)))
 struct ChatBackendFailureTests {
     /// Sends a chat, waits for its terminal event and checks what every failure has in common:
     /// state `error` with the expected message on the canonical key, a lifecycle `error` agent

@@ -5,13 +5,15 @@ import Testing
 
 /// Many runs at once on one gateway stay apart: each session gets its own reply, its own
 /// events and its own transcript.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(10)))
 struct ChatConcurrencyTests {
     @Test("20 concurrent chats in 20 sessions from 4 connections all complete with their own replies and histories")
     func twentyConcurrentChats() async throws {
         // Echo mode: each reply is its own question, so crossed wires would show.
         let behaviour = SimulatorBehaviour(reply: .echo, tokensPerSecond: 20)
-        try await withGateway(behaviour: behaviour, configure: { $0.writeRateLimit.messages = 0 }) { gateway in
+        try await withGateway(behaviour: behaviour, configure: { $0.writeRateLimit.messages = 0 },
+            // All test clients share the loopback address: one identity for the per-client run limit.
+            assemble: { $0.maxConcurrentRunsPerClient = 0 }) { gateway in
             var sessions: [GatewaySession] = []
             for _ in 0..<4 { sessions.append(try await gateway.connect()) }
             let recorders = sessions.map(FrameRecorder.init)
@@ -55,7 +57,9 @@ struct ChatConcurrencyTests {
     @Test("20 chats at once are 20 requests streaming at the model at once, and abort frees them all")
     func twentyChatsReachTheModelAtOnce() async throws {
         // A model that never answers holds every request open: only concurrency can reach 20.
-        try await withGateway(behaviour: SimulatorBehaviour(hang: true), configure: { $0.writeRateLimit.messages = 0 }) { gateway in
+        try await withGateway(behaviour: SimulatorBehaviour(hang: true), configure: { $0.writeRateLimit.messages = 0 },
+            // All test clients share the loopback address: one identity for the per-client run limit.
+            assemble: { $0.maxConcurrentRunsPerClient = 0 }) { gateway in
             let session = try await gateway.connect()
             let recorder = FrameRecorder(session)
             var runIds: [String] = []

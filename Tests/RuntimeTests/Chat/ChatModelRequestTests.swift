@@ -6,7 +6,7 @@ import Testing
 
 /// What the gateway asks the model, as the simulator received it: the agent's system prompt,
 /// the conversation so far from the store, and the configured Ollama options.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(10)))
 struct ChatModelRequestTests {
     @Test("the model gets a system prompt naming the agent, then the whole conversation so far")
     func systemPromptAndConversation() async throws {

@@ -6,7 +6,7 @@ import Testing
 /// The transcript lives in the store: a new gateway process on the same data directory has
 /// the history, the finished runs' idempotency records, and the partial answer of a run the
 /// shutdown interrupted.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(10)))
 struct ChatPersistenceTests {
     static func temporaryDirectory() -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("kubeclaw-chat-\(UUID().uuidString)").path

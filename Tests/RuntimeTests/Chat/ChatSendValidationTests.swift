@@ -4,7 +4,7 @@ import Testing
 
 /// Invalid `chat.send` params are refused with INVALID_REQUEST before any run starts, and the
 /// connection stays open.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(10)))
 struct ChatSendValidationTests {
     @Test("a missing idempotencyKey, an empty sessionKey or an unknown field is INVALID_REQUEST")
     func schemaViolations() async throws {

@@ -6,7 +6,7 @@ import Testing
 /// `chat.send` streams the model's reply over real sockets the way OpenClaw does: an immediate
 /// ack whose runId is the idempotency key, cumulative deltas, one final, lifecycle events, and
 /// a transcript that already holds the reply when `final` goes out.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(10)))
 struct ChatStreamingTests {
     /// 20 pieces a second: several deltas per reply, still a quick test.
     static let paced = SimulatorBehaviour(tokensPerSecond: 20)

@@ -5,7 +5,7 @@ import Testing
 
 /// `models.list` is the backend's catalog in OpenClaw's ModelChoice shape; a backend that is
 /// down is an error, never an empty list.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(10)))
 struct ModelsListTests {
     @Test("the simulator's tags become ModelChoice entries, sorted by name")
     func mapsTags() async throws {

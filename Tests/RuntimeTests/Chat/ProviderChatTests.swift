@@ -5,7 +5,7 @@ import Testing
 
 /// Chat, abort, history and fallback end to end — a real gateway over real sockets in front of
 /// the OpenAI, OpenAI-compatible (vLLM) and Anthropic simulators, at 25 pieces a second.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(10)))
 struct ProviderChatTests {
     static let models = ["openai": "openai/gpt-4.1-mini", "vllm": "vllm/Qwen/Qwen2.5-7B-Instruct", "anthropic": "anthropic/claude-sonnet-4-5"]
 

@@ -6,7 +6,7 @@ import Testing
 /// Bad upstream input over real sockets: a broken event, a huge delta, an upstream that never
 /// ends, an upstream that hangs. Each ends its run with a typed `error` event; nothing is
 /// half-persisted; the connection and other runs carry on. Unknown event types are skipped.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(10)))
 struct ProviderFailureTests {
     /// A concurrent run on another session (of an Ollama model) finishes normally while the failing one fails.
     static func expectIsolatedFailure(_ gateway: GatewayHarness, _ matches: (String) -> Bool) async throws {

@@ -7,7 +7,7 @@ import Testing
 /// Device tokens over real sockets: issued to a device that signed in with the shared secret,
 /// accepted in place of it (as `auth.token`, as the Control UI sends it), refused once revoked;
 /// a refused connect stores nothing.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(10)))
 struct DeviceTokenTests {
     /// Opens a connection and connects `key`'s signed identity with `auth`.
     static func connect(_ gateway: GatewayHarness, _ key: DeviceKey, token: String, protocol version: Int = 4) async throws -> (GatewaySession, ResponseFrame) {

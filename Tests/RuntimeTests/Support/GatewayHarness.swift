@@ -27,8 +27,18 @@ struct GatewayHarness: Sendable {
     /// Opens a WebSocket; nothing is sent yet (the challenge is read).
     func open(path: String = "/", headers: [(String, String)] = []) async throws -> GatewaySession {
         let url = URL(string: "ws://127.0.0.1:\(addresses.webSocketPort)\(path)")!
-        return try await GatewaySession.open(url: url, headers: headers).0
+        return try await GatewaySession.open(url: url, headers: headers, configuration: Self.patientClient).0
     }
+
+    /// The tests' client: it waits up to 60 s for the challenge and for each answer. Waits end as
+    /// soon as the frame arrives, so this costs nothing on an idle machine; on a loaded one (the
+    /// whole suite runs in parallel on 2 cores) the 10 s defaults failed connects that were merely slow.
+    static let patientClient: GatewaySessionConfiguration = {
+        var configuration = GatewaySessionConfiguration()
+        configuration.challengeTimeout = .seconds(60)
+        configuration.requestTimeout = .seconds(60)
+        return configuration
+    }()
 
     /// A session past the handshake.
     func connect(

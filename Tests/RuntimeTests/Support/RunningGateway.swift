@@ -13,7 +13,7 @@ struct RunningGateway {
 
     /// A session of this gateway past the handshake.
     func connect(scopes: [String] = ["operator.admin"], instanceId: String? = nil) async throws -> GatewaySession {
-        let session = try await GatewaySession.open(url: webSocketURL).0
+        let session = try await GatewaySession.open(url: webSocketURL, configuration: GatewayHarness.patientClient).0
         _ = try await session.connect(GatewayHarness.connectParams(scopes: scopes, token: token, instanceId: instanceId))
         return session
     }
