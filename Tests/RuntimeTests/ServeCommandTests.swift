@@ -19,6 +19,20 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: directory), "nothing is created before the refusal")
     }
 
+    @Test("connection-limit flags out of range stop the start, naming the flag", arguments: [
+        ["--max-connections", "0"], ["--max-http-connections", "-1"], ["--upgrade-timeout", "0"],
+        ["--http-idle-timeout", "1e300"], ["--upgrade-timeout", "nan"],
+    ])
+    func connectionLimitFlagsValidated(_ flag: [String]) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kubeclaw-limits-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (status, output) = try await ChildProcess.run(
+            try BuiltProducts.path(of: "kubeclaw"),
+            ["serve", "--port", "0", "--http-port", "0", "--data-dir", directory] + flag)
+        #expect(status != nil && status != 0, "exit status \(String(describing: status)); output: \(output)")
+        #expect(output.contains(flag[0]), "output: \(output)")
+    }
+
     @Test("kubeclaw --version prints the version, the one hello-ok reports")
     func version() async throws {
         let (status, output) = try await ChildProcess.run(try BuiltProducts.path(of: "kubeclaw"), ["--version"])
@@ -48,6 +62,8 @@ import Testing
                 directory: directory, token: token,
                 arguments: ["--ollama-url", backendURL, "--rate-limit", "0", "--tick-interval", "1",
                             "--max-payload", "2048", "--max-buffered-bytes", "131072",
+                            "--upgrade-timeout", "2.5", "--http-idle-timeout", "4", "--max-connections", "500",
+                            "--max-http-connections", "16",
                             "--trusted-proxy", "10.1.2.3/8", "--trusted-proxy", "fd00::/8"])
             defer { gateway.process.stop() }
             let session = try await gateway.connect(instanceId: "flags")
@@ -68,6 +84,10 @@ import Testing
             #expect(config?["gateway"]?["rateLimit"]?["messages"] == 0)
             #expect(config?["gateway"]?["trustedProxies"] == ["10.0.0.0/8", "fd00::/8"])
             #expect(config?["gateway"]?["auth"]?["mode"] == "token")
+            #expect(config?["gateway"]?["upgradeTimeoutMs"] == 2500)
+            #expect(config?["gateway"]?["httpIdleTimeoutMs"] == 4000)
+            #expect(config?["gateway"]?["maxConnections"] == 500)
+            #expect(config?["gateway"]?["maxHttpConnections"] == 16)
             #expect(config?["gateway"]?["auth"]?["token"] == "__OPENCLAW_REDACTED__")
             #expect(!gateway.process.output.contains(token), "the token was logged")
             await session.close()

@@ -31,6 +31,26 @@ public struct RuntimeConfiguration: Sendable {
     /// Time a client has to complete `connect`; then the socket is closed with 1000.
     public var handshakeTimeout: Duration = .milliseconds(ProtocolLimits.handshakeTimeoutMs)
 
+    /// Time from accepting a TCP connection on the WebSocket port until its first HTTP request
+    /// head (the WebSocket upgrade, or a Control UI request) has fully arrived; then the socket
+    /// is closed without an answer (`kubeclaw_connections_timed_out_total{stage="upgrade"}`).
+    /// Bounds sockets that send nothing or headers a byte at a time (slowloris). Default 10 s.
+    public var upgradeTimeout: Duration = .seconds(10)
+    /// Time an HTTP connection — on the ops port, or a Control UI connection on the WebSocket
+    /// port — may take to send a complete request, counted from connecting or from the previous
+    /// response; then it is closed (`kubeclaw_connections_timed_out_total{stage="http_idle"}`).
+    /// Default 10 s.
+    public var httpIdleTimeout: Duration = .seconds(10)
+    /// Open TCP connections on the WebSocket port (WebSocket clients, Control UI and sockets not
+    /// yet upgraded, together); past it a new connection is closed at once
+    /// (`kubeclaw_connections_refused_total{listener="gateway"}`). Default 10,000 — keep it
+    /// below the process's descriptor limit (`ulimit -n`).
+    public var maxConnections: Int = 10_000
+    /// Open TCP connections on the HTTP (ops) port; past it a new connection is closed at once
+    /// (`kubeclaw_connections_refused_total{listener="http"}`). Default 256: probes and scrapers
+    /// need a handful.
+    public var maxHTTPConnections: Int = 256
+
     /// Budget of write requests (`chat.send`, `chat.abort`, `sessions.patch`, `sessions.delete`)
     /// per client identity. `messages == 0` turns rate limiting off (benchmarks).
     public var writeRateLimit: RateLimit = .init(messages: ProtocolLimits.rateLimitMessages, window: .milliseconds(ProtocolLimits.rateLimitWindowMs))

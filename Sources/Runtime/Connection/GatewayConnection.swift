@@ -114,6 +114,9 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
                     let keepReading = await handle(frame, requests: &requests)
                     if !keepReading { break }
                 }
+            } catch let violation as WebSocketViolation {
+                logger.debug("closing after an RFC 6455 violation", metadata: ["violation": "\(violation)"])
+                close(violation.closeCode, reason: violation.reason)
             } catch let error as NIOWebSocketFrameAggregator.Error {
                 switch error {
                 case .accumulatedFrameSizeIsTooLarge, .tooManyFragments:

@@ -26,6 +26,9 @@ public final class GatewayMetrics: Sendable {
     private let chatRuns: [String: CoreMetrics.Counter]
     private let chatRunDuration: [String: Metrics.Timer]
     private let firstToken: Metrics.Timer
+    private let tcpConnections: [Listener: CoreMetrics.Meter]
+    private let connectionsRefused: [Listener: CoreMetrics.Counter]
+    private let connectionsTimedOut: [String: CoreMetrics.Counter]
 
     static let outcomes = ["ok"] + ErrorCode.allCases.map(\.rawValue)
     /// How a chat run can end: its `chat` event's final state.
@@ -81,6 +84,24 @@ public final class GatewayMetrics: Sendable {
         self.chatRuns = chatRuns
         self.chatRunDuration = chatRunDuration
         firstToken = Metrics.Timer(label: "kubeclaw_chat_first_token_seconds", factory: factory)
+        var tcpConnections: [Listener: CoreMetrics.Meter] = [:]
+        var connectionsRefused: [Listener: CoreMetrics.Counter] = [:]
+        var connectionsTimedOut: [String: CoreMetrics.Counter] = [:]
+        for listener in Listener.allCases {
+            tcpConnections[listener] = CoreMetrics.Meter(
+                label: "kubeclaw_tcp_connections", dimensions: [("listener", listener.rawValue)], factory: factory)
+            connectionsRefused[listener] = CoreMetrics.Counter(
+                label: "kubeclaw_connections_refused_total", dimensions: [("listener", listener.rawValue), ("reason", "max_connections")],
+                factory: factory)
+            for stage in Self.timeoutStages(of: listener) {
+                connectionsTimedOut[listener.rawValue + "|" + stage] = CoreMetrics.Counter(
+                    label: "kubeclaw_connections_timed_out_total", dimensions: [("listener", listener.rawValue), ("stage", stage)],
+                    factory: factory)
+            }
+        }
+        self.tcpConnections = tcpConnections
+        self.connectionsRefused = connectionsRefused
+        self.connectionsTimedOut = connectionsTimedOut
     }
 
     /// The Prometheus text exposition of every metric.
@@ -102,6 +123,22 @@ public final class GatewayMetrics: Sendable {
     func received(bytes: Int) { bytesIn.increment(by: bytes) }
     func sent(bytes: Int) { bytesOut.increment(by: bytes) }
     func eventPublished() { eventsSent.increment() }
+
+    /// Where a connection of `listener` can time out before it is of use: `upgrade` (the gateway
+    /// port's first request head, `upgradeTimeout`) and `http_idle` (`httpIdleTimeout`).
+    static func timeoutStages(of listener: Listener) -> [String] {
+        listener == .gateway ? ["upgrade", "http_idle"] : ["http_idle"]
+    }
+
+    /// An accepted TCP connection of `listener` (`kubeclaw_tcp_connections{listener}`).
+    func tcpConnectionOpened(_ listener: Listener) { tcpConnections[listener]?.increment() }
+    func tcpConnectionClosed(_ listener: Listener) { tcpConnections[listener]?.decrement() }
+    /// A connection closed at once because `listener` had its maximum open.
+    func connectionRefused(_ listener: Listener) { connectionsRefused[listener]?.increment() }
+    /// A connection closed before its first request head arrived (`upgradeTimeout`).
+    func upgradeTimedOut() { connectionsTimedOut["gateway|upgrade"]?.increment() }
+    /// An HTTP connection closed for sending no complete request in time (`httpIdleTimeout`).
+    func httpIdleTimedOut(_ listener: Listener) { connectionsTimedOut[listener.rawValue + "|http_idle"]?.increment() }
 
     func rateLimited(_ budget: RequestBudget) {
         (budget == .write ? rateLimitedWrite : rateLimitedRead).increment()

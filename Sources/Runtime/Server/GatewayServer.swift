@@ -27,6 +27,8 @@ public final class GatewayServer<Methods: GatewayMethods>: Service, Sendable {
     private let logger: Logger
     private let trigger = ShutdownTrigger()
     private let connections = Mutex<[String: GatewayConnection<Methods>]>([:])
+    private let gatewayCap: ConnectionCap
+    private let httpCap: ConnectionCap
 
     public init(
         configuration: RuntimeConfiguration,
@@ -48,6 +50,8 @@ public final class GatewayServer<Methods: GatewayMethods>: Service, Sendable {
             allowedOrigins: configuration.allowedOrigins, allowedHosts: configuration.allowedHosts,
             checksHost: configuration.auth.mode == .none)
         self.logger = logger
+        self.gatewayCap = ConnectionCap(limit: configuration.maxConnections)
+        self.httpCap = ConnectionCap(limit: configuration.maxHTTPConnections)
         self.environment = ConnectionEnvironment(
             configuration: configuration, dispatcher: Dispatcher(methods: methods), makeContext: makeContext,
             eventBus: eventBus, deviceTokens: deviceTokens, metrics: metrics, logger: logger)
@@ -131,15 +135,27 @@ public final class GatewayServer<Methods: GatewayMethods>: Service, Sendable {
         let clientAddresses = ClientAddressResolver(trustedProxies: configuration.trustedProxies)
         let logger = self.logger
         let refusals = RefusedUpgrades()
+        let (cap, metrics) = (gatewayCap, self.metrics)
+        let upgradeTimeout = TimeAmount.nanoseconds(configuration.upgradeTimeout.nanoseconds)
+        let idleTimeout = TimeAmount.nanoseconds(configuration.httpIdleTimeout.nanoseconds)
         return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 4096)
+            .serverChannelInitializer { server in
+                server.eventLoop.makeCompletedFuture {
+                    try server.pipeline.syncOperations.addHandler(ConnectionCapHandler(cap: cap, listener: .gateway, metrics: metrics))
+                }
+            }
             // TCP_NODELAY at the TCP level: `.socketOption(.tcp_nodelay)` would set option 1 at
             // SOL_SOCKET, which is SO_DEBUG; it needs CAP_NET_ADMIN, so as uid 10001 (the image)
             // every accepted connection failed and was reset (found by scripts/image-smoke.sh).
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // Until the first request head is in; removed by whichever way the request goes.
+                    try channel.pipeline.syncOperations.addHandler(
+                        UpgradeDeadlineHandler(timeout: upgradeTimeout, onTimeout: { metrics.upgradeTimedOut() }),
+                        name: UpgradeDeadlineHandler.name)
                     let upgrader = NIOTypedWebSocketServerUpgrader<WebSocketUpgradeResult>(
                         maxFrameSize: maxPayload,
                         shouldUpgrade: { channel, head in
@@ -156,6 +172,10 @@ public final class GatewayServer<Methods: GatewayMethods>: Service, Sendable {
                         },
                         upgradePipelineHandler: { channel, head in
                             channel.eventLoop.makeCompletedFuture {
+                                channel.pipeline.syncOperations.removeHandler(name: UpgradeDeadlineHandler.name, promise: nil)
+                                // RFC 6455 rules the decoder does not check (masking, reserved
+                                // bits and opcodes, UTF-8): a violation closes with 1002 or 1007.
+                                try channel.pipeline.syncOperations.addHandler(FrameValidationHandler())
                                 // Fragmented messages are reassembled up to maxPayload; past it the
                                 // read fails and the connection closes with 1009.
                                 try channel.pipeline.syncOperations.addHandler(NIOWebSocketFrameAggregator(
@@ -170,9 +190,15 @@ public final class GatewayServer<Methods: GatewayMethods>: Service, Sendable {
                         upgraders: [upgrader],
                         notUpgradingCompletionHandler: { channel in
                             channel.eventLoop.makeCompletedFuture {
+                                channel.pipeline.syncOperations.removeHandler(name: UpgradeDeadlineHandler.name, promise: nil)
+                                let refusal = refusals.take(channel)
+                                if refusal == nil {
+                                    try channel.pipeline.syncOperations.addHandler(
+                                        HTTPIdleTimeoutHandler(timeout: idleTimeout, onTimeout: { metrics.httpIdleTimedOut(.gateway) }))
+                                }
                                 let asyncChannel = try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
                                     wrappingChannelSynchronously: channel)
-                                if let refusal = refusals.take(channel) { return .refused(asyncChannel, refusal) }
+                                if let refusal { return .refused(asyncChannel, refusal) }
                                 return .http(asyncChannel)
                             }
                         })
@@ -230,11 +256,20 @@ public final class GatewayServer<Methods: GatewayMethods>: Service, Sendable {
     // MARK: HTTP port
 
     private func bindHTTP() async throws -> NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never> {
-        try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let (cap, metrics) = (httpCap, self.metrics)
+        let idleTimeout = TimeAmount.nanoseconds(configuration.httpIdleTimeout.nanoseconds)
+        return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { server in
+                server.eventLoop.makeCompletedFuture {
+                    try server.pipeline.syncOperations.addHandler(ConnectionCapHandler(cap: cap, listener: .http, metrics: metrics))
+                }
+            }
             .bind(host: configuration.host, port: configuration.httpPort) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(
+                        HTTPIdleTimeoutHandler(timeout: idleTimeout, onTimeout: { metrics.httpIdleTimedOut(.http) }))
                     return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
                 }
             }

@@ -76,6 +76,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("handshake-timeout"), help: "Seconds a client has to send connect (default 10).")
     var handshakeTimeout: Double?
 
+    @Option(name: .customLong("upgrade-timeout"), help: "Seconds a new connection on the WebSocket port has to send its request headers (upgrade or Control UI) before it is closed (default 10).")
+    var upgradeTimeout: Double?
+
+    @Option(name: .customLong("http-idle-timeout"), help: "Seconds an HTTP connection (ops port, Control UI) may take to send a complete request, from connecting or its last response, before it is closed (default 10).")
+    var httpIdleTimeout: Double?
+
+    @Option(name: .customLong("max-connections"), help: "Open TCP connections on the WebSocket port; more are closed at once (default 10000).")
+    var maxConnections: Int?
+
+    @Option(name: .customLong("max-http-connections"), help: "Open TCP connections on the HTTP (ops) port; more are closed at once (default 256).")
+    var maxHTTPConnections: Int?
+
     @Option(name: .customLong("tick-interval"), help: "Seconds between tick events (default 30).")
     var tickInterval: Double?
 

@@ -95,6 +95,20 @@ struct ServeSettings {
             runtime.maxBufferedBytes = maxBuffered
         }
         if let seconds = options.handshakeTimeout { runtime.handshakeTimeout = .milliseconds(Int(seconds * 1000)) }
+        if let seconds = options.upgradeTimeout {
+            runtime.upgradeTimeout = try Self.timeout(seconds, flag: "--upgrade-timeout")
+        }
+        if let seconds = options.httpIdleTimeout {
+            runtime.httpIdleTimeout = try Self.timeout(seconds, flag: "--http-idle-timeout")
+        }
+        if let maxConnections = options.maxConnections {
+            guard (1...1_000_000).contains(maxConnections) else { throw Problem(description: "--max-connections must be in 1...1000000") }
+            runtime.maxConnections = maxConnections
+        }
+        if let maxConnections = options.maxHTTPConnections {
+            guard (1...1_000_000).contains(maxConnections) else { throw Problem(description: "--max-http-connections must be in 1...1000000") }
+            runtime.maxHTTPConnections = maxConnections
+        }
         if let seconds = options.tickInterval {
             guard seconds >= 1 else { throw Problem(description: "--tick-interval must be at least 1 second") }
             runtime.tickInterval = .milliseconds(Int(seconds * 1000))
@@ -156,6 +170,14 @@ struct ServeSettings {
         }
     }
 
+    /// A timeout flag in seconds: positive and at most an hour (so the conversion cannot trap).
+    static func timeout(_ seconds: Double, flag: String) throws -> Duration {
+        guard seconds.isFinite, seconds > 0, seconds <= 3600 else {
+            throw Problem(description: "\(flag) must be more than 0 and at most 3600 seconds")
+        }
+        return .milliseconds(Int((seconds * 1000).rounded(.up)))
+    }
+
     static func isLoopback(_ host: String) -> Bool {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
@@ -167,6 +189,9 @@ struct ServeSettings {
             "host": .string(runtime.host), "port": .integer(runtime.port), "httpPort": .integer(runtime.httpPort),
             "maxPayload": .integer(runtime.maxPayload), "maxBufferedBytes": .integer(runtime.maxBufferedBytes),
             "tickIntervalMs": .integer(runtime.tickIntervalMs),
+            "upgradeTimeoutMs": .integer(Int((runtime.upgradeTimeout / .milliseconds(1)).rounded())),
+            "httpIdleTimeoutMs": .integer(Int((runtime.httpIdleTimeout / .milliseconds(1)).rounded())),
+            "maxConnections": .integer(runtime.maxConnections), "maxHttpConnections": .integer(runtime.maxHTTPConnections),
             "rateLimit": ["messages": .integer(runtime.writeRateLimit.messages), "windowMs": .integer(runtime.writeRateLimit.windowMs)],
             "allowedOrigins": .array(runtime.allowedOrigins.map { .string($0) }),
             "trustedProxies": .array(runtime.trustedProxies.map { .string($0.description) }),

@@ -1,0 +1,59 @@
+import NIOCore
+import NIOHTTP1
+
+/// Closes an HTTP/1.1 connection that has not sent a complete request within `timeout` of
+/// connecting or of its previous response: idle keep-alive connections, and requests that
+/// trickle in (slowloris). The clock stops while the server works on a request.
+final class HTTPIdleTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let timeout: TimeAmount
+    private let onTimeout: @Sendable () -> Void
+    private var deadline: Scheduled<Void>?
+
+    init(timeout: TimeAmount, onTimeout: @escaping @Sendable () -> Void) {
+        self.timeout = timeout
+        self.onTimeout = onTimeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { arm(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        arm(context)
+        context.fireChannelActive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        disarm()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .end = Self.unwrapInboundIn(data) { disarm() }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let isEnd = if case .end = Self.unwrapOutboundIn(data) { true } else { false }
+        context.write(data, promise: promise)
+        if isEnd { arm(context) }
+    }
+
+    private func arm(_ context: ChannelHandlerContext) {
+        disarm()
+        let onTimeout = self.onTimeout
+        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
+            onTimeout()
+            context.close(promise: nil)
+        }
+    }
+
+    private func disarm() {
+        deadline?.cancel()
+        deadline = nil
+    }
+}
