@@ -10,50 +10,33 @@ final class HTTPIdleTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandle
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
-    private let timeout: TimeAmount
-    private let onTimeout: @Sendable () -> Void
-    private var deadline: Scheduled<Void>?
+    private var deadline: ConnectionDeadline
 
     init(timeout: TimeAmount, onTimeout: @escaping @Sendable () -> Void) {
-        self.timeout = timeout
-        self.onTimeout = onTimeout
+        deadline = ConnectionDeadline(timeout: timeout, onTimeout: onTimeout)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { arm(context) }
+        if context.channel.isActive { deadline.arm(context) }
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        arm(context)
+        deadline.arm(context)
         context.fireChannelActive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        disarm()
+        deadline.disarm()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .end = Self.unwrapInboundIn(data) { disarm() }
+        if case .end = Self.unwrapInboundIn(data) { deadline.disarm() }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let isEnd = if case .end = Self.unwrapOutboundIn(data) { true } else { false }
         context.write(data, promise: promise)
-        if isEnd { arm(context) }
-    }
-
-    private func arm(_ context: ChannelHandlerContext) {
-        disarm()
-        let onTimeout = self.onTimeout
-        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
-            onTimeout()
-            context.close(promise: nil)
-        }
-    }
-
-    private func disarm() {
-        deadline?.cancel()
-        deadline = nil
+        if isEnd { deadline.arm(context) }
     }
 }

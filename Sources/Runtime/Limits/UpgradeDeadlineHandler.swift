@@ -9,35 +9,27 @@ final class UpgradeDeadlineHandler: ChannelInboundHandler, RemovableChannelHandl
     typealias InboundIn = ByteBuffer
     static let name = "kubeclaw-upgrade-deadline"
 
-    private let timeout: TimeAmount
-    private let onTimeout: @Sendable () -> Void
-    private var deadline: Scheduled<Void>?
+    private var deadline: ConnectionDeadline
 
     init(timeout: TimeAmount, onTimeout: @escaping @Sendable () -> Void) {
-        self.timeout = timeout
-        self.onTimeout = onTimeout
+        deadline = ConnectionDeadline(timeout: timeout, onTimeout: onTimeout)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { arm(context) }
+        if context.channel.isActive { armOnce(context) }
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        arm(context)
+        armOnce(context)
         context.fireChannelActive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        deadline?.cancel()
-        deadline = nil
+        deadline.disarm()
     }
 
-    private func arm(_ context: ChannelHandlerContext) {
-        guard deadline == nil else { return }
-        let onTimeout = self.onTimeout
-        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
-            onTimeout()
-            context.close(promise: nil)
-        }
+    /// The deadline counts from the accept: never restarted.
+    private func armOnce(_ context: ChannelHandlerContext) {
+        if !deadline.isArmed { deadline.arm(context) }
     }
 }
