@@ -130,7 +130,7 @@ struct OllamaBackendTests {
 
     @Test("a line that is not JSON is a malformed response")
     func aLineThatIsNotJSONIsAMalformedResponse() async throws {
-        try await withSimulator(SimulatorBehaviour(malformedLineAfterChunks: 2)) { _, port in
+        try await withSimulator(SimulatorBehaviour(tokensPerSecond: 20, malformedLineAfterChunks: 2)) { _, port in
             try await withBackend(port: port) { backend in
                 let log = DeltaLog()
                 let error = await #expect(throws: ModelBackendError.self) {
@@ -147,7 +147,9 @@ struct OllamaBackendTests {
 
     @Test("a stream cut before its done line ended early")
     func aStreamCutBeforeItsDoneLineEndedEarly() async throws {
-        try await withSimulator(SimulatorBehaviour(cutAfterChunks: 3)) { _, port in
+        // At a model's pace (20 pieces/s): at full speed the cut could reach AsyncHTTPClient while
+        // the third piece was still buffered, and the failed body stream dropped it (seen in CI).
+        try await withSimulator(SimulatorBehaviour(tokensPerSecond: 20, cutAfterChunks: 3)) { _, port in
             try await withBackend(port: port) { backend in
                 let log = DeltaLog()
                 await #expect(throws: ModelBackendError.streamEndedEarly) {
