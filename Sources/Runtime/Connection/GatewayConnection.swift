@@ -100,7 +100,7 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
             } catch {
                 break
             }
-            queue.written(item.bytes)
+            queue.written(item)
             environment.metrics.sent(bytes: item.bytes)
             if item.isClose { break }
         }
@@ -150,7 +150,11 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
             await perform(state.withLock { $0.machine.receivedBinary() }, requests: &requests)
             return true
         case .ping:
-            _ = queue.enqueue(control: WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData))
+            // A client that floods pings without reading the pongs is a slow consumer like any other.
+            if queue.enqueue(control: WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)) == .overflow {
+                closeSlowConsumer()
+                return false
+            }
             return true
         case .connectionClose:
             var data = frame.unmaskedData

@@ -22,10 +22,19 @@ final class OutboundQueue: Sendable {
 
     struct Item: Sendable {
         var frame: WebSocketFrame
+        /// Payload bytes (what the metrics count as sent).
         var bytes: Int
         /// The last frame: after writing it the connection closes.
         var isClose: Bool
+
+        /// What the item counts against the limit: its payload plus ``frameCost``, so frames
+        /// with small or empty payloads (the pongs of a ping flood) cannot pile up uncounted.
+        var cost: Int { bytes + OutboundQueue.frameCost }
     }
+
+    /// The memory a queued frame holds besides its payload (queue slot, frame, buffer header),
+    /// rounded up.
+    static let frameCost = 64
 
     private struct State {
         var items = CircularBuffer<Item>()
@@ -125,9 +134,9 @@ final class OutboundQueue: Sendable {
         }
     }
 
-    /// The writer handed `bytes` to the socket.
-    func written(_ bytes: Int) {
-        state.withLock { $0.bytes -= bytes }
+    /// The writer handed `item` to the socket.
+    func written(_ item: Item) {
+        state.withLock { $0.bytes -= item.cost }
     }
 
     var bufferedBytes: Int {
@@ -152,7 +161,7 @@ final class OutboundQueue: Sendable {
             if state.bytes > limit { return .overflow }
             if let seq { state.seq = seq }
             let item = Item(frame: WebSocketFrame(fin: true, opcode: opcode, data: buffer), bytes: size, isClose: false)
-            state.bytes += size
+            state.bytes += item.cost
             if let waiter = state.waiter {
                 state.waiter = nil
                 handOff = (waiter, item)

@@ -15,7 +15,11 @@ enum HTTPConnectionServer {
                 case .body:
                     continue  // the endpoints take no body; NIO bounds what it reads
                 case .end:
-                    guard let requestHead = head else { continue }
+                    guard let requestHead = head else {
+                        // NIO consumed the head of an upgrade request it could not carry out.
+                        try await write(UpgradeRefusal.headers.response, to: outbound)
+                        return
+                    }
                     head = nil
                     var response: HTTPResponseSpec
                     if requestHead.method == .GET || requestHead.method == .HEAD {
@@ -37,13 +41,18 @@ enum HTTPConnectionServer {
 
     /// Writes one response without reading a request, then closes.
     static func answer(_ channel: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, with response: HTTPResponseSpec) async {
+        try? await channel.executeThenClose { _, outbound in
+            try await write(response, to: outbound)
+        }
+    }
+
+    /// A complete response that closes the connection.
+    private static func write(_ response: HTTPResponseSpec, to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>) async throws {
         var headers = response.headers
         headers.replaceOrAdd(name: "content-length", value: String(response.body.readableBytes))
         headers.replaceOrAdd(name: "connection", value: "close")
-        try? await channel.executeThenClose { _, outbound in
-            try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)))
-            try await outbound.write(.body(.byteBuffer(response.body)))
-            try await outbound.write(.end(nil))
-        }
+        try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)))
+        try await outbound.write(.body(.byteBuffer(response.body)))
+        try await outbound.write(.end(nil))
     }
 }

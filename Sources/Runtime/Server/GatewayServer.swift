@@ -159,13 +159,18 @@ public final class GatewayServer<Methods: GatewayMethods>: Service, Sendable {
                     let upgrader = NIOTypedWebSocketServerUpgrader<WebSocketUpgradeResult>(
                         maxFrameSize: maxPayload,
                         shouldUpgrade: { channel, head in
+                            if let refusal = UpgradeRefusal.framing(of: head) {
+                                logger.debug("WebSocket upgrade refused", metadata: ["refusal": "\(refusal)"])
+                                refusals.mark(channel, refusal)
+                                return channel.eventLoop.makeSucceededFuture(nil)
+                            }
                             let origin = head.headers.first(name: "origin")
                             let host = head.headers.first(name: "host")
                             if let refusal = originPolicy.refusal(origin: origin, host: host) {
                                 logger.warning("WebSocket upgrade refused: \(refusal) not allowed", metadata: [
                                     "origin": "\(origin ?? "")", "host": "\(host ?? "")",
                                 ])
-                                refusals.mark(channel, refusal)
+                                refusals.mark(channel, .policy(refusal))
                                 return channel.eventLoop.makeSucceededFuture(nil)
                             }
                             return channel.eventLoop.makeSucceededFuture(HTTPHeaders())
@@ -202,8 +207,10 @@ public final class GatewayServer<Methods: GatewayMethods>: Service, Sendable {
                                 return .http(asyncChannel)
                             }
                         })
-                    return try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(
+                    let upgraded = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(
                         configuration: .init(upgradeConfiguration: upgradeConfiguration))
+                    try channel.pipeline.syncOperations.addHandler(CloseOnHTTPParserErrorHandler())
+                    return upgraded
                 }
             }
     }
@@ -229,10 +236,8 @@ public final class GatewayServer<Methods: GatewayMethods>: Service, Sendable {
                                 await self.serveWebSocket(channel, request: request)
                             case .http(let channel):
                                 await HTTPConnectionServer.serve(channel, respond: respond)
-                            case .refused(let channel, .origin):
-                                await HTTPConnectionServer.answer(channel, with: ControlUIEndpoints.originRefused)
-                            case .refused(let channel, .host):
-                                await HTTPConnectionServer.answer(channel, with: ControlUIEndpoints.hostRefused)
+                            case .refused(let channel, let refusal):
+                                await HTTPConnectionServer.answer(channel, with: refusal.response)
                             }
                         } catch {
                             self.logger.debug("connection failed before it was served", metadata: ["error": "\(error)"])

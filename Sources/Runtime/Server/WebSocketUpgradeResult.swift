@@ -6,6 +6,6 @@ import NIOWebSocket
 enum WebSocketUpgradeResult: Sendable {
     case webSocket(NIOAsyncChannel<WebSocketFrame, WebSocketFrame>, UpgradeRequest)
     case http(NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>)
-    /// A WebSocket upgrade refused by the Host or Origin check: answer 403 and close.
-    case refused(NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, OriginPolicy.Refusal)
+    /// A WebSocket upgrade refused in `shouldUpgrade`: answer and close.
+    case refused(NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, UpgradeRefusal)
 }

@@ -36,9 +36,9 @@ enum RawWebSocket {
         frame(0x8, [UInt8(code >> 8), UInt8(code & 0xFF)] + reason)
     }
 
-    /// The `connect` request frame with `token`.
-    static func connect(token: String?) throws -> [UInt8] {
-        let params = try JSONValue(encoding: GatewayHarness.connectParams(token: token))
+    /// The `connect` request frame with `token` (and `scopes`).
+    static func connect(token: String?, scopes: [String] = ["operator.admin"]) throws -> [UInt8] {
+        let params = try JSONValue(encoding: GatewayHarness.connectParams(scopes: scopes, token: token))
         let request = RequestFrame(id: "raw-connect", method: "connect", params: params)
         return frame(0x1, Array(try JSONEncoder().encode(request)))
     }
