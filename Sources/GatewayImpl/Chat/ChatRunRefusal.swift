@@ -11,9 +11,9 @@ enum ChatRunRefusal: Error, Equatable, Sendable {
     /// (``GatewaySettings/maxConcurrentRunsPerClient``).
     case tooManyRuns(limit: Int)
 
-    /// `details.code` of the wire error.
-    static let sessionBusyCode = "CHAT_RUN_ACTIVE"
-    static let tooManyRunsCode = "CHAT_RUN_LIMIT"
+    /// `details.code` of the wire error (declared in the spec's `errorDetails`).
+    static let sessionBusyCode = ErrorDetailCode.chatRunActive.rawValue
+    static let tooManyRunsCode = ErrorDetailCode.chatRunLimit.rawValue
 
     /// The wire error.
     var error: GatewayError {
