@@ -5,21 +5,15 @@ import ServiceLifecycle
 
 /// Runs the assembled gateway in a service group until SIGTERM/SIGINT.
 struct GatewayProcess {
-    let settings: ServeSettings
+    let configuration: KubeclawConfiguration
 
     func run() async throws {
         let logger = Logger(label: "kubeclaw")
         let assembly: GatewayAssembly
         do {
-            var configuration = GatewayAssembly.Configuration(
-                runtime: settings.runtime, dataDirectory: settings.dataDirectory, ollamaURL: settings.ollamaURL,
-                configFile: settings.configFile, agent: settings.agent, generation: settings.generation,
-                effectiveConfig: settings.effectiveConfig, serviceVersion: BuildInfo.version, providers: settings.providers)
-            configuration.maxReplyBytes = settings.maxReplyBytes
-            configuration.maxConcurrentRunsPerClient = settings.maxRunsPerClient
-            assembly = try await GatewayAssembly(configuration, logger: logger)
+            assembly = try await GatewayAssembly(configuration.assembly, logger: logger)
         } catch {
-            logger.critical("the gateway could not start", metadata: ["dataDir": "\(settings.dataDirectory)", "error": "\(error)"])
+            logger.critical("the gateway could not start", metadata: ["dataDir": "\(configuration.store.dataDirectory)", "error": "\(error)"])
             throw error
         }
         let group = ServiceGroup(configuration: .init(

@@ -46,19 +46,19 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("trusted-proxy"), help: "A proxy (CIDR or address) whose Forwarded / X-Forwarded-For headers name the real client, e.g. the Ingress controller's pod network; repeatable (env KUBECLAW_TRUSTED_PROXIES, comma-separated). Lockouts and budgets then key on the forwarded client; without it the headers are ignored.")
     var trustedProxies: [String] = []
 
-    @Flag(name: .customLong("exempt-loopback-from-lockout"), inversion: .prefixedNo, help: "Whether loopback clients are exempt from the failed-authentication lockout (default: exempt unless --trusted-proxy is given; behind a sidecar proxy every peer is loopback).")
+    @Flag(name: .customLong("exempt-loopback-from-lockout"), inversion: .prefixedNo, help: "Whether loopback clients are exempt from the failed-authentication lockout (default: exempt unless --trusted-proxy is given; behind a sidecar proxy every peer is loopback; env KUBECLAW_EXEMPT_LOOPBACK_FROM_LOCKOUT=true|false).")
     var exemptLoopbackFromLockout: Bool?
 
     @Option(name: .customLong("allowed-host"), help: "With --auth-mode none, a Host name served besides loopback and the allowed origins' hosts (DNS rebinding defence); repeatable, * for any (env KUBECLAW_ALLOWED_HOSTS, comma-separated).")
     var allowedHosts: [String] = []
 
-    @Option(name: .customLong("auth-mode"), help: "token (default when OPENCLAW_GATEWAY_TOKEN is set), password (OPENCLAW_GATEWAY_PASSWORD) or none.")
+    @Option(name: .customLong("auth-mode"), help: "token (default when OPENCLAW_GATEWAY_TOKEN is set), password (OPENCLAW_GATEWAY_PASSWORD) or none (env KUBECLAW_AUTH_MODE).")
     var authMode: String?
 
-    @Option(name: .customLong("token-file"), help: "Read the gateway token from this file (surrounding whitespace and newlines trimmed); it wins over OPENCLAW_GATEWAY_TOKEN. Read once at start-up; its content is never logged.")
+    @Option(name: .customLong("token-file"), help: "Read the gateway token from this file (surrounding whitespace and newlines trimmed); it wins over OPENCLAW_GATEWAY_TOKEN. Read once at start-up; its content is never logged (env KUBECLAW_TOKEN_FILE).")
     var tokenFile: String?
 
-    @Flag(name: .customLong("allow-unauthenticated"), help: "Serve without a token on a non-loopback address (dangerous).")
+    @Flag(name: .customLong("allow-unauthenticated"), help: "Serve without a token on a non-loopback address (dangerous; env KUBECLAW_ALLOW_UNAUTHENTICATED=true).")
     var allowUnauthenticated = false
 
     @Option(name: .customLong("rate-limit"), help: "Write requests per client per window; 0 turns limiting off (env KUBECLAW_RATE_LIMIT; default 20).")
@@ -67,28 +67,28 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("rate-limit-window"), help: "Rate-limit window in seconds (env KUBECLAW_RATE_LIMIT_WINDOW; default 60).")
     var rateLimitWindow: Int?
 
-    @Option(name: .customLong("max-payload"), help: "Largest inbound message in bytes (default 65536).")
+    @Option(name: .customLong("max-payload"), help: "Largest inbound message in bytes, 1024...16777216 (env KUBECLAW_MAX_PAYLOAD; default 65536).")
     var maxPayload: Int?
 
-    @Option(name: .customLong("max-buffered-bytes"), help: "Outbound bytes queued per client before it is cut off (default 1048576).")
+    @Option(name: .customLong("max-buffered-bytes"), help: "Outbound bytes queued per client before it is cut off (env KUBECLAW_MAX_BUFFERED_BYTES; default 1048576).")
     var maxBufferedBytes: Int?
 
-    @Option(name: .customLong("handshake-timeout"), help: "Seconds a client has to send connect (default 10).")
+    @Option(name: .customLong("handshake-timeout"), help: "Seconds a client has to send connect (env KUBECLAW_HANDSHAKE_TIMEOUT; default 10).")
     var handshakeTimeout: Double?
 
-    @Option(name: .customLong("upgrade-timeout"), help: "Seconds a new connection on the WebSocket port has to send its request headers (upgrade or Control UI) before it is closed (default 10).")
+    @Option(name: .customLong("upgrade-timeout"), help: "Seconds a new connection on the WebSocket port has to send its request headers (upgrade or Control UI) before it is closed (env KUBECLAW_UPGRADE_TIMEOUT; default 10).")
     var upgradeTimeout: Double?
 
-    @Option(name: .customLong("http-idle-timeout"), help: "Seconds an HTTP connection (ops port, Control UI) may take to send a complete request, from connecting or its last response, before it is closed (default 10).")
+    @Option(name: .customLong("http-idle-timeout"), help: "Seconds an HTTP connection (ops port, Control UI) may take to send a complete request, from connecting or its last response, before it is closed (env KUBECLAW_HTTP_IDLE_TIMEOUT; default 10).")
     var httpIdleTimeout: Double?
 
-    @Option(name: .customLong("max-connections"), help: "Open TCP connections on the WebSocket port; more are closed at once (default 10000).")
+    @Option(name: .customLong("max-connections"), help: "Open TCP connections on the WebSocket port; more are closed at once (env KUBECLAW_MAX_CONNECTIONS; default 10000).")
     var maxConnections: Int?
 
-    @Option(name: .customLong("max-http-connections"), help: "Open TCP connections on the HTTP (ops) port; more are closed at once (default 256).")
+    @Option(name: .customLong("max-http-connections"), help: "Open TCP connections on the HTTP (ops) port; more are closed at once (env KUBECLAW_MAX_HTTP_CONNECTIONS; default 256).")
     var maxHTTPConnections: Int?
 
-    @Option(name: .customLong("tick-interval"), help: "Seconds between tick events (default 30).")
+    @Option(name: .customLong("tick-interval"), help: "Seconds between tick events (env KUBECLAW_TICK_INTERVAL; default 30).")
     var tickInterval: Double?
 
     @Option(name: .customLong("shutdown-grace"), help: "Seconds requests may run after SIGTERM (env KUBECLAW_SHUTDOWN_GRACE; default 10).")
@@ -100,7 +100,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-runs-per-client"), help: "Chat runs one client (its device, else its address) may have streaming at once; 0 for no limit (env KUBECLAW_MAX_RUNS_PER_CLIENT; default 8).")
     var maxRunsPerClient: Int?
 
-    @Option(name: .customLong("num-ctx"), help: "Context window sent to Ollama as options.num_ctx (default 16384; Ollama's own 4096 truncates long chats).")
+    @Option(name: .customLong("num-ctx"), help: "Context window sent to Ollama as options.num_ctx (env KUBECLAW_NUM_CTX; default 16384; Ollama's own 4096 truncates long chats).")
     var numCtx: Int?
 
     @Option(name: .customLong("log-format"), help: "text or json (env KUBECLAW_LOG_FORMAT; default text).")
@@ -110,14 +110,53 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: Logger.Level?
 
     func run() async throws {
-        let settings: ServeSettings
+        let configuration: KubeclawConfiguration
         do {
-            settings = try ServeSettings(options: self, environment: ProcessInfo.processInfo.environment)
-        } catch let error as ServeSettings.Problem {
+            configuration = try KubeclawConfiguration(flags: flagValues, environment: ProcessInfo.processInfo.environment)
+        } catch let error as KubeclawConfiguration.Problem {
             FileHandle.standardError.write(Data("kubeclaw: \(error.description)\n".utf8))
             throw ExitCode(78)
         }
-        LogFormat.bootstrap(settings.logFormat, level: settings.logLevel)
-        try await GatewayProcess(settings: settings).run()
+        LogFormat.bootstrap(configuration.logging.format, level: configuration.logging.level)
+        try await GatewayProcess(configuration: configuration).run()
+    }
+
+    /// The settings given on the command line, as text for ``SettingsReader`` (repeatable
+    /// flags joined with commas, as their environment variables are written).
+    var flagValues: [ServeSetting: String] {
+        var values: [ServeSetting: String] = [:]
+        values[.host] = host
+        values[.port] = port.map(String.init)
+        values[.httpPort] = httpPort.map(String.init)
+        values[.dataDirectory] = dataDirectory
+        values[.configFile] = config
+        values[.ollamaURL] = ollamaURL
+        values[.model] = model
+        values[.fallbacks] = fallbacks.isEmpty ? nil : fallbacks.joined(separator: ",")
+        values[.controlUIDirectory] = controlUIDirectory
+        values[.allowedOrigins] = allowedOrigins.isEmpty ? nil : allowedOrigins.joined(separator: ",")
+        values[.trustedProxies] = trustedProxies.isEmpty ? nil : trustedProxies.joined(separator: ",")
+        values[.exemptLoopbackFromLockout] = exemptLoopbackFromLockout.map { String($0) }
+        values[.allowedHosts] = allowedHosts.isEmpty ? nil : allowedHosts.joined(separator: ",")
+        values[.authMode] = authMode
+        values[.tokenFile] = tokenFile
+        values[.allowUnauthenticated] = allowUnauthenticated ? "true" : nil
+        values[.rateLimit] = rateLimit.map(String.init)
+        values[.rateLimitWindow] = rateLimitWindow.map(String.init)
+        values[.maxPayload] = maxPayload.map(String.init)
+        values[.maxBufferedBytes] = maxBufferedBytes.map(String.init)
+        values[.handshakeTimeout] = handshakeTimeout.map { String($0) }
+        values[.upgradeTimeout] = upgradeTimeout.map { String($0) }
+        values[.httpIdleTimeout] = httpIdleTimeout.map { String($0) }
+        values[.maxConnections] = maxConnections.map(String.init)
+        values[.maxHTTPConnections] = maxHTTPConnections.map(String.init)
+        values[.tickInterval] = tickInterval.map { String($0) }
+        values[.shutdownGrace] = shutdownGrace.map { String($0) }
+        values[.maxReplyBytes] = maxReplyBytes.map(String.init)
+        values[.maxRunsPerClient] = maxRunsPerClient.map(String.init)
+        values[.numCtx] = numCtx.map(String.init)
+        values[.logFormat] = logFormat?.rawValue
+        values[.logLevel] = logLevel?.rawValue
+        return values
     }
 }
