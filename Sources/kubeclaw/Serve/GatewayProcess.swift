@@ -17,6 +17,7 @@ struct GatewayProcess {
                 effectiveConfig: settings.effectiveConfig, serviceVersion: BuildInfo.version, providers: settings.providers)
             configuration.maxReplyBytes = settings.maxReplyBytes
             configuration.maxConcurrentRunsPerClient = settings.maxRunsPerClient
+            configuration.retention = settings.retention
             assembly = try await GatewayAssembly(configuration, logger: logger)
         } catch {
             logger.critical("the gateway could not start", metadata: ["dataDir": "\(settings.dataDirectory)", "error": "\(error)"])

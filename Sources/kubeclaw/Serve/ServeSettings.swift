@@ -23,6 +23,9 @@ struct ServeSettings {
     var maxReplyBytes = 1 << 20
     /// Chat runs streaming at once per client identity (`--max-runs-per-client`); 0 is no limit.
     var maxRunsPerClient = 8
+    /// How long sessions and transcripts are kept (`--session-retention-days`,
+    /// `--max-messages-per-session`). Default 30 days, 1,000 messages.
+    var retention = RetentionPolicy()
     var logFormat = LogFormat.text
     var logLevel = Logger.Level.info
 
@@ -124,6 +127,17 @@ struct ServeSettings {
             guard runs >= 0 else { throw Problem(description: "--max-runs-per-client must be 0 (no limit) or more") }
             maxRunsPerClient = runs
         }
+        let retentionDays = try integer(options.sessionRetentionDays, "KUBECLAW_SESSION_RETENTION_DAYS")
+            ?? configFile.sessionRetentionDays ?? retention.sessionRetentionDays
+        guard (0...36_500).contains(retentionDays) else {
+            throw Problem(description: "--session-retention-days must be 0 (keep forever) to 36500")
+        }
+        let maxMessages = try integer(options.maxMessagesPerSession, "KUBECLAW_MAX_MESSAGES_PER_SESSION")
+            ?? configFile.maxMessagesPerSession ?? retention.maxMessagesPerSession
+        guard (0...10_000_000).contains(maxMessages) else {
+            throw Problem(description: "--max-messages-per-session must be 0 (keep all) to 10000000")
+        }
+        retention = RetentionPolicy(sessionRetentionDays: retentionDays, maxMessagesPerSession: maxMessages)
         runtime.serviceVersion = BuildInfo.version
         logFormat = options.logFormat ?? env("KUBECLAW_LOG_FORMAT").flatMap(LogFormat.init(rawValue:)) ?? .text
         logLevel = options.logLevel ?? env("KUBECLAW_LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
@@ -197,6 +211,8 @@ struct ServeSettings {
             "trustedProxies": .array(runtime.trustedProxies.map { .string($0.description) }),
             "allowedHosts": .array(runtime.allowedHosts.map { .string($0) }),
             "maxReplyBytes": .integer(maxReplyBytes), "maxRunsPerClient": .integer(maxRunsPerClient),
+            "sessionRetentionDays": .integer(retention.sessionRetentionDays),
+            "maxMessagesPerSession": .integer(retention.maxMessagesPerSession),
             "auth": ["mode": .string(runtime.auth.mode.rawValue), "token": runtime.auth.secret == nil ? .null : .string("set")],
             "dataDir": .string(dataDirectory),
         ]
