@@ -31,6 +31,11 @@ enum TinyFilesystem {
         return try await body(directory)
     }
 
+    /// Remounts the tmpfs at `mount` read-only (fails while a file on it is open for writing).
+    static func makeReadOnly(_ mount: String) throws {
+        guard run("/bin/mount", ["-o", "remount,ro", mount]) == 0 else { throw TestFailure("cannot remount \(mount) read-only") }
+    }
+
     /// Writes `path` until the filesystem is full (at most `limit` bytes); the bytes written.
     @discardableResult
     static func fill(_ path: String, limit: Int = 64 << 20) throws -> Int {
