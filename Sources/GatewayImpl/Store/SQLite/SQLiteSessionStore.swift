@@ -296,15 +296,22 @@ public final class SQLiteSessionStore: SessionStore {
 
     public func trimTranscripts(keepingNewest maxMessages: Int, limit: Int) async throws -> Int {
         guard maxMessages > 0, limit > 0 else { return 0 }
-        return try await write { db in
-            // One pass over the (session_key, id) index counts every transcript.
-            let over = try Row.fetchAll(
+        // One pass over the (session_key, id) index counts every transcript: on a reader, so the
+        // scan never holds the writer (WAL readers do not block it). Only the deletes write.
+        let over = try await read { db in
+            try Row.fetchAll(
                 db, sql: "SELECT session_key, COUNT(*) AS count FROM messages GROUP BY session_key HAVING count > ?",
-                arguments: [maxMessages])
+                arguments: [maxMessages]
+            ).map { (key: $0["session_key"] as String, count: $0["count"] as Int) }
+        }
+        guard !over.isEmpty else { return 0 }
+        return try await write { db in
             var deleted = 0
-            for row in over where deleted < limit {
-                let key: String = row["session_key"]
-                let excess = min((row["count"] as Int) - maxMessages, limit - deleted)
+            for (key, _) in over where deleted < limit {
+                // Counted again inside the transaction: messages may have come or gone since.
+                let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM messages WHERE session_key = ?", arguments: [key]) ?? 0
+                let excess = min(count - maxMessages, limit - deleted)
+                guard excess > 0 else { continue }
                 try db.execute(
                     sql: """
                         DELETE FROM messages WHERE id IN (
