@@ -232,6 +232,8 @@ let package = Package(
                 // Built so the tests can run the real binaries (SIGTERM, start-up).
                 "kubeclaw", "ollama-sim",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                // Reads the database a killed gateway left behind (integrity, run states).
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

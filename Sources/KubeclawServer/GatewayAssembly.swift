@@ -27,6 +27,8 @@ public struct GatewayAssembly: Sendable {
         /// Chat runs streaming at once per client identity
         /// (``GatewaySettings/maxConcurrentRunsPerClient``); 0 is no limit. Default 8.
         public var maxConcurrentRunsPerClient: Int = 8
+        /// How long sessions and transcripts are kept (``GatewaySettings/retention``).
+        public var retention = RetentionPolicy()
         /// How long `/readyz` reuses the data directory's write probe (``DiskWriteProbe``).
         /// Default 5 s.
         public var diskProbeInterval: Duration = .seconds(5)
@@ -103,11 +105,13 @@ public struct GatewayAssembly: Sendable {
         settings.streamIdleTimeout = configuration.streamIdleTimeout
         settings.maxReplyBytes = configuration.maxReplyBytes
         settings.maxConcurrentRunsPerClient = configuration.maxConcurrentRunsPerClient
+        settings.retention = configuration.retention
         let metrics = GatewayMetrics()
         let gateway = Gateway(
             settings: settings, store: store, providers: providers, events: eventBus, runtimeStatus: { status.current() },
             runObserver: metrics, logLines: logLines, logger: log("kubeclaw.gateway"))
         await gateway.chat.recoverInterruptedRuns()
+        await gateway.retention.start()
 
         let chain = configuration.agent.modelChain
         let diskProbe = DiskWriteProbe(
@@ -166,9 +170,10 @@ public struct GatewayAssembly: Sendable {
         return result
     }
 
-    /// After the server stopped: stop runs (partial answers are persisted), flush and close the
+    /// After the server stopped: stop the retention sweeps and the runs (partial answers are persisted), flush and close the
     /// store, release the HTTP client.
     public func finish(logger: Logger = Logger(label: "kubeclaw")) async {
+        await gateway.retention.stop()
         await gateway.chat.stopAll()
         do {
             try await store.close()

@@ -22,6 +22,7 @@ import Testing
     @Test("connection-limit flags out of range stop the start, naming the flag", arguments: [
         ["--max-connections", "0"], ["--max-http-connections", "-1"], ["--upgrade-timeout", "0"],
         ["--http-idle-timeout", "1e300"], ["--upgrade-timeout", "nan"],
+        ["--session-retention-days", "-1"], ["--max-messages-per-session", "-5"],
     ])
     func connectionLimitFlagsValidated(_ flag: [String]) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kubeclaw-limits-\(UUID().uuidString)").path
@@ -63,7 +64,7 @@ import Testing
                 arguments: ["--ollama-url", backendURL, "--rate-limit", "0", "--tick-interval", "1",
                             "--max-payload", "2048", "--max-buffered-bytes", "131072",
                             "--upgrade-timeout", "2.5", "--http-idle-timeout", "4", "--max-connections", "500",
-                            "--max-http-connections", "16",
+                            "--max-http-connections", "16", "--session-retention-days", "7", "--max-messages-per-session", "50",
                             "--trusted-proxy", "10.1.2.3/8", "--trusted-proxy", "fd00::/8"])
             defer { gateway.process.stop() }
             let session = try await gateway.connect(instanceId: "flags")
@@ -88,6 +89,8 @@ import Testing
             #expect(config?["gateway"]?["httpIdleTimeoutMs"] == 4000)
             #expect(config?["gateway"]?["maxConnections"] == 500)
             #expect(config?["gateway"]?["maxHttpConnections"] == 16)
+            #expect(config?["gateway"]?["sessionRetentionDays"] == 7)
+            #expect(config?["gateway"]?["maxMessagesPerSession"] == 50)
             #expect(config?["gateway"]?["auth"]?["token"] == "__OPENCLAW_REDACTED__")
             #expect(!gateway.process.output.contains(token), "the token was logged")
             await session.close()

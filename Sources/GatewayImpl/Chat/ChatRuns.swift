@@ -97,7 +97,7 @@ public actor ChatRuns {
         if reserving {
             if let refusal = refusal(sessionKey: key.description, clientKey: clientKey) {
                 // A finished run's key still replays its outcome.
-                if let stored = try? await store.run(idempotencyKey: runId) { return try Self.replay(stored) }
+                if let stored = try? await store.run(idempotencyKey: runId) { return try await replay(stored, runsHere: false) }
                 throw refusal.error
             }
             starting[runId] = (key.description, clientKey)
@@ -110,9 +110,9 @@ public actor ChatRuns {
             (run, created) = try await store.beginRun(RunRecord(
                 idempotencyKey: runId, sessionKey: key.description, status: .running, summary: nil, createdAt: now, updatedAt: now))
         } catch {
-            throw GatewayError.unavailable("session store unavailable", retryAfterMs: 1000)
+            throw GatewayError.store(error)
         }
-        guard created else { return try Self.replay(run) }
+        guard created else { return try await replay(run, runsHere: !reserving) }
 
         do {
             var session = try await store.session(key: key.description)
@@ -146,8 +146,9 @@ public actor ChatRuns {
             await sessionEvents.appended(userMessage, hasActiveRun: true)
         } catch {
             try? await store.finishRun(idempotencyKey: runId, status: .error, summary: "could not start the run", at: Gateway.nowMs())
+            let reason = GatewayError.store(error).message
             throw GatewayError(
-                .unavailable, "chat.send failed: could not start the run",
+                .unavailable, "chat.send failed: could not start the run (\(reason))",
                 payload: try? JSONValue(encoding: ChatSendResult(runId: runId, status: .error, summary: "could not start the run")))
         }
         return ChatSendResult(runId: runId, status: .started)
@@ -184,12 +185,10 @@ public actor ChatRuns {
         do {
             (record, created) = try await store.beginRun(RunRecord(
                 idempotencyKey: runId, sessionKey: sessionKey, status: .running, summary: nil, createdAt: now, updatedAt: now))
-            guard created else { return try Self.replay(record) }
+            guard created else { return try await replay(record, runsHere: active[runId] != nil || starting[runId] != nil) }
             try await store.finishRun(idempotencyKey: runId, status: .ok, summary: "command", at: now)
-        } catch let error as GatewayError {
-            throw error
         } catch {
-            throw GatewayError.unavailable("session store unavailable", retryAfterMs: 1000)
+            throw GatewayError.store(error)
         }
         // Not a model run: the run observer (metrics) does not hear of it.
         let emitter = RunEventEmitter(runId: runId, sessionKey: sessionKey, events: events)
@@ -263,7 +262,7 @@ public actor ChatRuns {
             stored = try await store.run(idempotencyKey: runId)
         } catch {
             waiter.cancel()
-            throw GatewayError.unavailable("session store unavailable", retryAfterMs: 1000)
+            throw GatewayError.store(error)
         }
         if let stored, let outcome = Self.outcome(of: stored) {
             waiter.cancel()
@@ -291,13 +290,46 @@ public actor ChatRuns {
         for task in tasks { await task.value }
     }
 
-    /// Runs left `running` by a crash can never finish: mark them aborted at start-up.
-    public func recoverInterruptedRuns() async {
-        guard let stale = try? await store.runningRuns() else { return }
-        for run in stale where active[run.idempotencyKey] == nil {
-            try? await store.finishRun(
-                idempotencyKey: run.idempotencyKey, status: .aborted, summary: "interrupted by a gateway restart", at: Gateway.nowMs())
+    /// What a run left `running` by a crash is recorded with at the next start-up.
+    public static let interruptedSummary = "interrupted: the gateway stopped before the run finished"
+
+    /// Runs left `running` by a crash (`kill -9`, OOM, power loss) can never finish: at start-up
+    /// they are recorded as failed (``RunStatus/error``, ``interruptedSummary``), so `agent.wait`
+    /// answers `error` and a resend of the key gets `UNAVAILABLE` with that summary instead of
+    /// `in_flight` forever. Their sessions are marked `abortedLastRun`. The client never got
+    /// their `final`, and nothing of their reply was stored (only a completed reply or a
+    /// graceful stop's partial one is). Returns how many were marked.
+    @discardableResult
+    public func recoverInterruptedRuns() async -> Int {
+        let stale: [RunRecord]
+        do {
+            stale = try await store.runningRuns()
+        } catch {
+            logger.error("could not read runs left running by the last process", metadata: ["error": "\(error)"])
+            return 0
         }
+        var marked = 0
+        var sessions: Set<String> = []
+        for run in stale where active[run.idempotencyKey] == nil {
+            do {
+                try await store.finishRun(
+                    idempotencyKey: run.idempotencyKey, status: .error, summary: Self.interruptedSummary, at: Gateway.nowMs())
+                marked += 1
+                sessions.insert(run.sessionKey)
+            } catch {
+                logger.error("could not mark an interrupted run failed", metadata: ["runId": "\(run.idempotencyKey)", "error": "\(error)"])
+            }
+        }
+        for key in sessions {
+            if var session = try? await store.session(key: key), !session.abortedLastRun {
+                session.abortedLastRun = true
+                try? await store.saveSession(session)
+            }
+        }
+        if marked > 0 {
+            logger.warning("marked runs interrupted by the last process as failed", metadata: ["runs": "\(marked)"])
+        }
+        return marked
     }
 
     // MARK: The run
@@ -469,6 +501,24 @@ public actor ChatRuns {
         if let device = run.ownerDeviceId, device == requester.deviceId { return true }
         return run.ownerConnId == requester.connId
     }
+
+    /// The answer to a resent key: its run's state. A run recorded `running` that this process
+    /// does not run is stale: its outcome could not be recorded (the disk was full when it
+    /// ended, or the store failed while it started). It is recorded failed now, so the key
+    /// answers `error` instead of `in_flight` forever.
+    /// `runsHere`: a run of this key is streaming or starting in this process.
+    private func replay(_ run: RunRecord, runsHere: Bool) async throws -> ChatSendResult {
+        var run = run
+        if run.status == .running, !runsHere {
+            run.status = .error
+            run.summary = Self.unrecordedSummary
+            try? await store.finishRun(idempotencyKey: run.idempotencyKey, status: .error, summary: run.summary, at: Gateway.nowMs())
+        }
+        return try Self.replay(run)
+    }
+
+    /// What a stale `running` run is recorded with when its key is resent.
+    static let unrecordedSummary = "the run ended but its outcome could not be saved"
 
     private static func replay(_ run: RunRecord) throws -> ChatSendResult {
         switch run.status {

@@ -3,7 +3,7 @@ import Foundation
 import GeneratedProtocol
 
 /// The `--config` file (the ConfigMap in Kubernetes): strict JSON,
-/// `{"agent": {...}, "ollama": {...}, "providers": {...}}`. Read once at start-up.
+/// `{"agent": {...}, "ollama": {...}, "providers": {...}, "sessions": {...}}`. Read once at start-up.
 public struct ConfigFile: Sendable {
     /// A problem in the file, with the JSON path it is at.
     public struct Issue: Sendable, Equatable, CustomStringConvertible {
@@ -21,6 +21,10 @@ public struct ConfigFile: Sendable {
     public var generation = ModelGenerationOptions()
     /// `ollama.url` from the file, if set.
     public var ollamaURL: String?
+    /// `sessions.retentionDays`: sessions idle this many days are deleted (0 keeps them).
+    public var sessionRetentionDays: Int?
+    /// `sessions.maxMessages`: the longest transcript kept (0 keeps every message).
+    public var maxMessagesPerSession: Int?
     /// `providers.<name>`: hosted and OpenAI-compatible model providers (see docs/providers.md).
     public var providers: [ProviderFileEntry] = []
     /// Errors: the file cannot be used as it is.
@@ -64,12 +68,13 @@ public struct ConfigFile: Sendable {
             file.issues.append(Issue(path: "/", message: "must be an object"))
             return file
         }
-        for key in root.keys.sorted() where !["agent", "ollama", "providers"].contains(key) {
+        for key in root.keys.sorted() where !["agent", "ollama", "providers", "sessions"].contains(key) {
             file.warnings.append(Issue(path: "/\(key)", message: "unknown key, ignored"))
         }
         if let agent = root["agent"] { file.readAgent(agent) }
         if let ollama = root["ollama"] { file.readOllama(ollama) }
         if let providers = root["providers"] { file.readProviders(providers) }
+        if let sessions = root["sessions"] { file.readSessions(sessions) }
         return file
     }
 
@@ -149,6 +154,25 @@ public struct ConfigFile: Sendable {
         let known: Set<String> = ["url", "numCtx", "keepAlive", "temperature"]
         for key in object.keys.sorted() where !known.contains(key) {
             warnings.append(Issue(path: "/ollama/\(key)", message: "unknown key, ignored"))
+        }
+    }
+
+    private mutating func readSessions(_ value: JSONValue) {
+        guard let object = value.objectValue else {
+            issues.append(Issue(path: "/sessions", message: "must be an object"))
+            return
+        }
+        let fields: [(String, WritableKeyPath<ConfigFile, Int?>, ClosedRange<Int>)] = [
+            ("retentionDays", \.sessionRetentionDays, 0...36_500), ("maxMessages", \.maxMessagesPerSession, 0...10_000_000),
+        ]
+        for (key, keyPath, range) in fields {
+            guard let member = object[key] else { continue }
+            if let number = member.intValue, range.contains(number) { self[keyPath: keyPath] = number } else {
+                issues.append(Issue(path: "/sessions/\(key)", message: "must be an integer in \(range.lowerBound)...\(range.upperBound) (0 keeps everything)"))
+            }
+        }
+        for key in object.keys.sorted() where !["retentionDays", "maxMessages"].contains(key) {
+            warnings.append(Issue(path: "/sessions/\(key)", message: "unknown key, ignored"))
         }
     }
 }

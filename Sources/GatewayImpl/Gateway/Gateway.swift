@@ -17,6 +17,9 @@ public struct Gateway: GatewayMethods {
     public let providers: ModelProviders
     /// Approved devices and their tokens.
     public let devices: DeviceRegistry
+    /// Deletes idle sessions and trims long transcripts (``GatewaySettings/retention``); the
+    /// process starts it once serving and stops it before closing the store.
+    public let retention: RetentionSweeper
     let events: any GatewayEventSink
     let sessionEvents: SessionEvents
     let runtimeStatus: @Sendable () -> RuntimeStatus
@@ -57,9 +60,13 @@ public struct Gateway: GatewayMethods {
         self.health = HealthMonitor(settings: settings, store: store, events: events) {
             await providers.chainStatus(chain)
         }
-        self.chat = ChatRuns(
+        let chat = ChatRuns(
             settings: settings, store: store, providers: providers, events: events, observer: runObserver, logger: logger)
+        self.chat = chat
         self.sessionEvents = SessionEvents(settings: settings, store: store, events: events, logger: logger)
+        self.retention = RetentionSweeper(
+            policy: settings.retention, store: store, sessionEvents: sessionEvents,
+            activeSessions: { await chat.sessionsWithActiveRuns() }, logger: logger)
         self.devices = DeviceRegistry(store: store)
     }
 
@@ -157,11 +164,7 @@ public struct Gateway: GatewayMethods {
         } catch let error as GatewayError {
             throw error
         } catch let error as SessionStoreError {
-            switch error {
-            case .labelInUse(let label): throw GatewayError.invalidRequest("label already in use: \(label)")
-            case .closed: throw GatewayError.unavailable("session store is closed", retryAfterMs: 1000)
-            case .unavailable(let message): throw GatewayError.unavailable("session store unavailable: \(message)", retryAfterMs: 1000)
-            }
+            throw GatewayError.store(error)
         }
     }
 

@@ -44,6 +44,8 @@ public struct GatewaySettings: Sendable {
     public var maxConcurrentRunsPerClient: Int = 8
     /// How long a client may resend a finished run's idempotency key and get its result.
     public var idempotencyWindowMs: Int = 300_000
+    /// How long sessions and transcripts are kept, and how often that is enforced.
+    public var retention = RetentionPolicy()
 
     public init(
         agent: AgentConfiguration = AgentConfiguration(), generation: ModelGenerationOptions = ModelGenerationOptions(),

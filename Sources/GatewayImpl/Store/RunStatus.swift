@@ -4,8 +4,8 @@ public enum RunStatus: String, Sendable, CaseIterable {
     case running
     /// Finished normally.
     case ok
-    /// Finished with an error.
+    /// Finished with an error, or found still running at start-up (the process died mid-run).
     case error
-    /// Stopped by `chat.abort`, a shutdown, or found still running at start-up.
+    /// Stopped by `chat.abort`, a timeout or a graceful shutdown.
     case aborted
 }

@@ -36,10 +36,19 @@ public protocol SessionStore: DeviceStore {
     func run(idempotencyKey: String) async throws -> RunRecord?
     /// Records the run's outcome and sets its updatedAt to `at`; an unknown key changes nothing.
     func finishRun(idempotencyKey: String, status: RunStatus, summary: String?, at: Int64) async throws
-    /// Runs still marked `running` (after a crash these are stale; the gateway marks them aborted at start-up).
+    /// Runs still marked `running` (after a crash these are stale; the gateway marks them failed, `error`, at start-up).
     func runningRuns() async throws -> [RunRecord]
     /// Forget finished runs last updated before `before` (idempotency TTL).
     func pruneRuns(updatedBefore before: Int64) async throws
+    /// Retention: deletes at most `limit` sessions last updated before `before`, oldest first,
+    /// with their transcripts, skipping the keys in `keeping` (sessions with a streaming run);
+    /// also deletes at most `limit` messages of transcripts whose session is gone (kept by
+    /// `sessions.delete` with `deleteTranscript: false`) stamped before `before`. Returns the
+    /// keys of the deleted sessions.
+    func expireSessions(updatedBefore before: Int64, keeping: Set<String>, limit: Int) async throws -> [String]
+    /// Retention: deletes the oldest messages of transcripts holding more than `maxMessages`,
+    /// at most `limit` messages in all (the next call goes on). Returns how many it deleted.
+    func trimTranscripts(keepingNewest maxMessages: Int, limit: Int) async throws -> Int
     /// True when a trivial query succeeds; never throws.
     func isHealthy() async -> Bool
     /// Checkpoints the WAL and closes; idempotent.

@@ -12,12 +12,21 @@ public final class AuthFailureLimiter: Sendable {
     private let exemptLoopback: Bool
     private let clock = ContinuousClock()
     private let records = Mutex<[String: Record]>([:])
+    /// Addresses tracked at most. Past it, records that no longer matter (no failure inside the
+    /// window, no lockout running) are dropped; if live ones alone still exceed it (a flood from
+    /// that many addresses), the least recently active are dropped down to 90 %, so the map is
+    /// bounded and pruning runs once per tenth of the cap, not on every failure.
+    private let maxTrackedAddresses: Int
 
     /// `exemptLoopback`: loopback addresses are never counted nor locked out.
-    public init(limit: RuntimeConfiguration.AuthFailureLimit, exemptLoopback: Bool) {
+    public init(limit: RuntimeConfiguration.AuthFailureLimit, exemptLoopback: Bool, maxTrackedAddresses: Int = 100_000) {
         self.limit = limit
         self.exemptLoopback = exemptLoopback
+        self.maxTrackedAddresses = max(1, maxTrackedAddresses)
     }
+
+    /// Addresses with a record now (failures or a lockout).
+    public var trackedAddressCount: Int { records.withLock { $0.count } }
 
     /// Milliseconds the address must still wait, or nil when it may try.
     public func lockoutRemainingMs(for address: String, isLoopback: Bool) -> Int? {
@@ -49,11 +58,21 @@ public final class AuthFailureLimiter: Sendable {
                 lockedNow = true
             }
             records[address] = record
-            if records.count > 100_000 {
-                records = records.filter { $0.value.lockedUntil.map { $0 > now } ?? !$0.value.failures.isEmpty }
-            }
+            if records.count > maxTrackedAddresses { prune(&records, now: now) }
             return lockedNow
         }
+    }
+
+    private func prune(_ records: inout [String: Record], now: ContinuousClock.Instant) {
+        records = records.filter { entry in
+            entry.value.lockedUntil.map { $0 > now } ?? entry.value.failures.contains { now - $0 < limit.window }
+        }
+        let target = max(1, maxTrackedAddresses * 9 / 10)
+        guard records.count > target else { return }
+        // After the filter every record has a recent failure or a running lockout.
+        let newest = records.map { (key: $0.key, record: $0.value, last: [$0.value.failures.last, $0.value.lockedUntil].compactMap { $0 }.max() ?? now) }
+            .sorted { $0.last > $1.last }.prefix(target)
+        records = Dictionary(uniqueKeysWithValues: newest.map { ($0.key, $0.record) })
     }
 
     /// A successful authentication clears the address's failures.

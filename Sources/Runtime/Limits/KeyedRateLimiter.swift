@@ -19,7 +19,10 @@ public final class KeyedRateLimiter: Sendable {
     private let capacity: Double
     private let refillPerSecond: Double
     private let clock = ContinuousClock()
-    /// Buckets of identities idle long enough to be full again are dropped past this count.
+    /// Past this count, buckets of identities idle long enough to be full again are dropped; if
+    /// the live ones alone still exceed it (a flood from that many identities), the least
+    /// recently used are dropped down to 90 % (each then starts again with a full budget), so the
+    /// map is bounded and pruning runs once per tenth of the cap, not on every request.
     private let maxTrackedKeys: Int
     private let buckets = Mutex<[String: Bucket]>([:])
 
@@ -27,8 +30,11 @@ public final class KeyedRateLimiter: Sendable {
         capacity = Double(max(limit.messages, 1))
         let seconds = Double(limit.window.components.seconds) + Double(limit.window.components.attoseconds) / 1e18
         refillPerSecond = capacity / max(seconds, 0.001)
-        self.maxTrackedKeys = maxTrackedKeys
+        self.maxTrackedKeys = max(1, maxTrackedKeys)
     }
+
+    /// Identities with a bucket now.
+    public var trackedKeyCount: Int { buckets.withLock { $0.count } }
 
     /// Takes one token for `key` if there is one.
     public func consume(_ key: String) -> Decision {
@@ -53,6 +59,10 @@ public final class KeyedRateLimiter: Sendable {
     private func prune(_ buckets: inout [String: Bucket], now: ContinuousClock.Instant) {
         let fullAfter = capacity / refillPerSecond
         buckets = buckets.filter { seconds(now - $0.value.updated) < fullAfter }
+        let target = max(1, maxTrackedKeys * 9 / 10)
+        guard buckets.count > target else { return }
+        let newest = buckets.sorted { $0.value.updated > $1.value.updated }.prefix(target)
+        buckets = Dictionary(uniqueKeysWithValues: newest.map { ($0.key, $0.value) })
     }
 
     private func seconds(_ duration: Duration) -> Double {

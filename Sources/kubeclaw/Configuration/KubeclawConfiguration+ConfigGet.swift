@@ -20,6 +20,8 @@ extension KubeclawConfiguration {
             "trustedProxies": .array(runtime.trustedProxies.map { .string($0.description) }),
             "allowedHosts": .array(runtime.allowedHosts.map { .string($0) }),
             "maxReplyBytes": .integer(maxReplyBytes), "maxRunsPerClient": .integer(maxRunsPerClient),
+            "sessionRetentionDays": .integer(store.retention.sessionRetentionDays),
+            "maxMessagesPerSession": .integer(store.retention.maxMessagesPerSession),
             "auth": ["mode": .string(runtime.auth.mode.rawValue), "token": runtime.auth.secret == nil ? .null : .string("set")],
             "dataDir": .string(dataDirectory),
         ]

@@ -23,6 +23,8 @@ struct KubeclawConfiguration {
     struct Store {
         /// Directory of the session database.
         var dataDirectory = "./.kubeclaw"
+        /// How long sessions and transcripts are kept. Default 30 days, 1,000 messages.
+        var retention = RetentionPolicy()
     }
 
     struct Backend {
@@ -59,6 +61,8 @@ struct KubeclawConfiguration {
         var fileValues: [ServeSetting: String] = [:]
         fileValues[.ollamaURL] = configFile.ollamaURL
         fileValues[.numCtx] = configFile.generation.numCtx.map(String.init)
+        fileValues[.sessionRetentionDays] = configFile.sessionRetentionDays.map(String.init)
+        fileValues[.maxMessagesPerSession] = configFile.maxMessagesPerSession.map(String.init)
         let settings = SettingsReader(flags: flags, environment: environment, file: fileValues)
 
         backend.configFile = configFile
@@ -74,6 +78,11 @@ struct KubeclawConfiguration {
         try readGateway(settings)
         try readLimits(settings)
         store.dataDirectory = settings.string(.dataDirectory) ?? store.dataDirectory
+        store.retention = RetentionPolicy(
+            sessionRetentionDays: try settings.integer(.sessionRetentionDays, in: 0...36_500, "0 (keep forever) to 36500")
+                ?? store.retention.sessionRetentionDays,
+            maxMessagesPerSession: try settings.integer(.maxMessagesPerSession, in: 0...10_000_000, "0 (keep all) to 10000000")
+                ?? store.retention.maxMessagesPerSession)
         runtime.serviceVersion = BuildInfo.version
         logging.format = try settings.choice(.logFormat, LogFormat.self, choices: "text or json") ?? .text
         logging.level = try settings.choice(.logLevel, Logger.Level.self, choices: "trace, debug, info, notice, warning, error or critical") ?? .info
@@ -173,6 +182,7 @@ struct KubeclawConfiguration {
             effectiveConfig: effectiveConfig, serviceVersion: BuildInfo.version, providers: backend.providers)
         configuration.maxReplyBytes = chat.maxReplyBytes
         configuration.maxConcurrentRunsPerClient = chat.maxRunsPerClient
+        configuration.retention = store.retention
         return configuration
     }
 }

@@ -47,6 +47,10 @@ extension ServeSetting {
     static let maxReplyBytes = ServeSetting(key: "limits.maxReplyBytes", environment: "KUBECLAW_MAX_REPLY_BYTES", flag: "--max-reply-bytes")
     static let maxRunsPerClient = ServeSetting(key: "limits.maxRunsPerClient", environment: "KUBECLAW_MAX_RUNS_PER_CLIENT", flag: "--max-runs-per-client")
 
+    static let sessionRetentionDays = ServeSetting(
+        key: "store.sessionRetentionDays", environment: "KUBECLAW_SESSION_RETENTION_DAYS", flag: "--session-retention-days")
+    static let maxMessagesPerSession = ServeSetting(
+        key: "store.maxMessagesPerSession", environment: "KUBECLAW_MAX_MESSAGES_PER_SESSION", flag: "--max-messages-per-session")
     static let dataDirectory = ServeSetting(key: "store.dataDir", environment: "KUBECLAW_DATA_DIR", flag: "--data-dir")
     static let configFile = ServeSetting(key: "configFile", environment: "KUBECLAW_CONFIG", flag: "--config")
 
@@ -63,6 +67,6 @@ extension ServeSetting {
         host, port, httpPort, controlUIDirectory, allowedOrigins, trustedProxies, exemptLoopbackFromLockout, allowedHosts,
         tickInterval, shutdownGrace, authMode, token, tokenFile, password, allowUnauthenticated, rateLimit, rateLimitWindow,
         maxPayload, maxBufferedBytes, handshakeTimeout, upgradeTimeout, httpIdleTimeout, maxConnections, maxHTTPConnections,
-        maxReplyBytes, maxRunsPerClient, dataDirectory, configFile, ollamaURL, model, fallbacks, numCtx, logFormat, logLevel,
+        maxReplyBytes, maxRunsPerClient, sessionRetentionDays, maxMessagesPerSession, dataDirectory, configFile, ollamaURL, model, fallbacks, numCtx, logFormat, logLevel,
     ]
 }

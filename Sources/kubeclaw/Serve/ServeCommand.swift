@@ -100,6 +100,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-runs-per-client"), help: "Chat runs one client (its device, else its address) may have streaming at once; 0 for no limit (env KUBECLAW_MAX_RUNS_PER_CLIENT; default 8).")
     var maxRunsPerClient: Int?
 
+    @Option(name: .customLong("session-retention-days"), help: "Delete sessions (with their transcripts) not updated for this many days; 0 keeps them forever (env KUBECLAW_SESSION_RETENTION_DAYS, config sessions.retentionDays; default 30).")
+    var sessionRetentionDays: Int?
+
+    @Option(name: .customLong("max-messages-per-session"), help: "Keep at most this many messages per session transcript, dropping the oldest; 0 keeps all (env KUBECLAW_MAX_MESSAGES_PER_SESSION, config sessions.maxMessages; default 1000).")
+    var maxMessagesPerSession: Int?
+
     @Option(name: .customLong("num-ctx"), help: "Context window sent to Ollama as options.num_ctx (env KUBECLAW_NUM_CTX; default 16384; Ollama's own 4096 truncates long chats).")
     var numCtx: Int?
 
@@ -155,6 +161,8 @@ struct ServeCommand: AsyncParsableCommand {
         values[.maxReplyBytes] = maxReplyBytes.map(String.init)
         values[.maxRunsPerClient] = maxRunsPerClient.map(String.init)
         values[.numCtx] = numCtx.map(String.init)
+        values[.sessionRetentionDays] = sessionRetentionDays.map(String.init)
+        values[.maxMessagesPerSession] = maxMessagesPerSession.map(String.init)
         values[.logFormat] = logFormat?.rawValue
         values[.logLevel] = logLevel?.rawValue
         return values

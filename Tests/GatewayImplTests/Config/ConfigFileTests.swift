@@ -24,6 +24,18 @@ import Testing
         #expect(file.warnings.map(\.path) == ["/extra", "/agent/colour"])
     }
 
+    @Test("sessions sets the retention; values out of range are issues, unknown keys warnings")
+    func sessionsRetention() {
+        let file = ConfigFile.parse(Data(#"{"sessions":{"retentionDays":7,"maxMessages":0}}"#.utf8), path: nil)
+        #expect(file.isValid && file.warnings.isEmpty)
+        #expect(file.sessionRetentionDays == 7)
+        #expect(file.maxMessagesPerSession == 0)
+
+        let bad = ConfigFile.parse(Data(#"{"sessions":{"retentionDays":-1,"maxMessages":"many","ttl":3}}"#.utf8), path: nil)
+        #expect(bad.issues.map(\.path) == ["/sessions/retentionDays", "/sessions/maxMessages"])
+        #expect(bad.warnings.map(\.path) == ["/sessions/ttl"])
+    }
+
     @Test("text that is not JSON is one issue at the root")
     func notJSON() {
         let file = ConfigFile.parse(Data("agent: {}".utf8), path: nil)

@@ -128,4 +128,21 @@ struct ChatBackendFailureTests {
             try await Self.expectRecovery(gateway)
         }
     }
+
+    @Test("the reply stalls after its first piece: the stream-idle timeout ends the run and cancels the model's request")
+    func replyStalls() async throws {
+        try await withGateway(
+            // A piece every 5 s against a 500 ms idle timeout: the timeout fires long before the
+            // second piece even on a loaded machine.
+            behaviour: SimulatorBehaviour(reply: .text("slow and steady"), tokensPerSecond: 0.2),
+            assemble: { $0.streamIdleTimeout = .milliseconds(500) }
+        ) { gateway in
+            _ = try await Self.expectFailure(gateway) { $0 == "The model stopped sending its reply before it was complete." }
+            let simulator = gateway.simulator
+            try await eventually("the simulator saw the gateway give up") {
+                simulator.stats().chatsCancelled == 1 && simulator.stats().currentlyStreaming == 0
+            }
+            try await Self.expectRecovery(gateway)
+        }
+    }
 }

@@ -266,6 +266,65 @@ public final class SQLiteSessionStore: SessionStore {
         }
     }
 
+    // MARK: Retention
+
+    /// Each call is one write transaction, bounded by `limit`, so a sweep never holds the
+    /// writer long enough to delay a chat's commit noticeably.
+    public func expireSessions(updatedBefore before: Int64, keeping: Set<String>, limit: Int) async throws -> [String] {
+        guard limit > 0 else { return [] }
+        return try await write { db in
+            // The sessions_by_recency index serves this; kept sessions are skipped in Swift so
+            // the SQL needs no variable-length list.
+            let expired = try String.fetchAll(
+                db, sql: "SELECT key FROM sessions WHERE updated_at < ? ORDER BY updated_at ASC, key ASC LIMIT ?",
+                arguments: [before, limit + keeping.count]
+            ).filter { !keeping.contains($0) }.prefix(limit)
+            for key in expired {
+                try db.execute(sql: "DELETE FROM messages WHERE session_key = ?", arguments: [key])
+                try db.execute(sql: "DELETE FROM sessions WHERE key = ?", arguments: [key])
+            }
+            try db.execute(
+                sql: """
+                    DELETE FROM messages WHERE id IN (
+                        SELECT id FROM messages WHERE timestamp < ? AND session_key NOT IN (SELECT key FROM sessions) LIMIT ?
+                    )
+                    """,
+                arguments: [before, limit])
+            return Array(expired)
+        }
+    }
+
+    public func trimTranscripts(keepingNewest maxMessages: Int, limit: Int) async throws -> Int {
+        guard maxMessages > 0, limit > 0 else { return 0 }
+        // One pass over the (session_key, id) index counts every transcript: on a reader, so the
+        // scan never holds the writer (WAL readers do not block it). Only the deletes write.
+        let over = try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT session_key, COUNT(*) AS count FROM messages GROUP BY session_key HAVING count > ?",
+                arguments: [maxMessages]
+            ).map { (key: $0["session_key"] as String, count: $0["count"] as Int) }
+        }
+        guard !over.isEmpty else { return 0 }
+        return try await write { db in
+            var deleted = 0
+            for (key, _) in over where deleted < limit {
+                // Counted again inside the transaction: messages may have come or gone since.
+                let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM messages WHERE session_key = ?", arguments: [key]) ?? 0
+                let excess = min(count - maxMessages, limit - deleted)
+                guard excess > 0 else { continue }
+                try db.execute(
+                    sql: """
+                        DELETE FROM messages WHERE id IN (
+                            SELECT id FROM messages WHERE session_key = ? ORDER BY id ASC LIMIT ?
+                        )
+                        """,
+                    arguments: [key, excess])
+                deleted += db.changesCount
+            }
+            return deleted
+        }
+    }
+
     // MARK: Lifecycle
 
     public func isHealthy() async -> Bool {
