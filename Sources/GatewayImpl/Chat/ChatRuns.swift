@@ -98,7 +98,7 @@ public actor ChatRuns {
             if let refusal = refusal(sessionKey: key.description, clientKey: clientKey) {
                 // A finished run's key still replays its outcome.
                 if let stored = try? await store.run(idempotencyKey: runId) { return try await replay(stored, runsHere: false) }
-                throw refusal.error
+                throw GatewayError.chatRun(refusal)
             }
             starting[runId] = (key.description, clientKey)
         }

@@ -77,7 +77,7 @@ extension Gateway {
             logger.notice("a model provider's catalog is unavailable", metadata: ["provider": "\(provider)", "error": "\(error.message)"])
         }
         if params.view != .configured, catalog.models.isEmpty, let failure = catalog.failures[ProviderSettings.ollamaName] ?? catalog.failures.values.first {
-            throw GatewayError.unavailable("model catalog unavailable: \(failure.message)", retryAfterMs: 2000)
+            throw GatewayError.modelCatalog(failure, showingReason: true)
         }
         var listed = catalog.models
         if params.view == .configured {

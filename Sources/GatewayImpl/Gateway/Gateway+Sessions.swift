@@ -145,8 +145,7 @@ extension Gateway {
         do {
             available = try await providers.models(ofProvider: reference.provider)
         } catch let error as ModelBackendError {
-            if case .missingAPIKey = error { throw GatewayError.invalidRequest("invalid model: \(error.message)") }
-            throw GatewayError.unavailable("model catalog unavailable", retryAfterMs: 2000)
+            throw GatewayError.modelCatalog(error)
         }
         guard available.contains(where: { $0.name == reference.model }) else {
             let names = available.map { ModelReference(provider: reference.provider, model: $0.name).stored }.sorted()

@@ -117,7 +117,7 @@ public struct Gateway: GatewayMethods {
                 ])
             } catch {
                 logger.error("could not record a device", metadata: ["error": "\(error)"])
-                throw GatewayError.unavailable("could not record the device; retry shortly", retryAfterMs: 1000)
+                throw GatewayError.deviceNotRecorded
             }
         } else if context.authMethod == "device-token" {
             do {
@@ -139,7 +139,7 @@ public struct Gateway: GatewayMethods {
         do {
             key = try SessionKey(parsing: raw, defaultAgentId: settings.agent.id)
         } catch {
-            throw GatewayError.invalidRequest(error.message)
+            throw GatewayError.sessionKey(error)
         }
         if let agentId {
             let agent = try configuredAgent(agentId)

@@ -31,27 +31,23 @@ struct Admission: Sendable {
     /// refusals in a row (reset by any request that has its scope).
     func decide(_ request: IncomingRequest, info: ConnectionInfo, draining: Bool, unauthorizedStreak: inout Int) -> Decision {
         if request.method == .connect {
-            return .refuse(.connectAgain, .invalidRequest("connect is only valid as the first request"), close: nil)
+            return .refuse(.connectAgain, .connectAgain, close: nil)
         }
         if let scope = request.method.scope, !info.allows(scope) {
             unauthorizedStreak += 1
-            let error = GatewayError.invalidRequest("missing scope: \(scope.rawValue)", details: ["scope": .string(scope.rawValue)])
-            return .refuse(.missingScope(scope), error, close: unauthorizedStreak > Self.unauthorizedLimit ? .policyViolation : nil)
+            return .refuse(.missingScope(scope), .missingScope(scope), close: unauthorizedStreak > Self.unauthorizedLimit ? .policyViolation : nil)
         }
         unauthorizedStreak = 0
         if draining {
-            return .refuse(.draining, .unavailable("gateway is shutting down; reconnect shortly", retryAfterMs: 1000), close: nil)
+            return .refuse(.draining, .draining, close: nil)
         }
         let budget = RequestBudget(request.method)
         let limiter = budget == .write ? writeLimiter : readLimiter
         if case .limited(let retryAfterMs)? = limiter?.consume(info.rateLimitKey) {
             let limit = budget == .write ? writeLimit : readLimit
             let seconds = Int(limit.window.components.seconds)
-            return .refuse(.rateLimited(budget), GatewayError(
-                ProtocolLimits.rateLimitErrorCode,
-                "rate limit exceeded for \(request.method.rawValue); retry after \(max(1, (retryAfterMs + 999) / 1000))s",
-                details: ["method": .string(request.method.rawValue), "limit": .string("\(limit.messages) per \(seconds)s")],
-                retryable: true, retryAfterMs: retryAfterMs), close: nil)
+            return .refuse(.rateLimited(budget), .rateLimited(
+                request.method, messages: limit.messages, windowSeconds: seconds, retryAfterMs: retryAfterMs), close: nil)
         }
         return .run
     }

@@ -39,13 +39,13 @@ struct Authenticator: Sendable {
             case .valid:
                 return .success(.deviceToken)
             case .scopeMismatch:
-                return .failure(Self.error(
+                return .failure(.authFailure(
                     "unauthorized: the device token was issued for fewer scopes; connect with the gateway token to get a new one",
                     code: .authScopeMismatch, reason: "scope_mismatch", next: "review_auth_configuration"))
             case .unavailable:
                 return .failure(.unavailable("device registry unavailable; retry shortly", retryAfterMs: 1000))
             case .mismatch where explicitDeviceToken != nil || presented == nil || candidate.hasPrefix(verifier.tokenPrefix):
-                return .failure(Self.error(
+                return .failure(.authFailure(
                     "unauthorized: device token mismatch (revoked, or issued to another device or role)",
                     code: .authDeviceTokenMismatch, reason: "device_token_mismatch", next: "update_auth_credentials"))
             case .mismatch:
@@ -55,42 +55,23 @@ struct Authenticator: Sendable {
         let canRetry = device != nil && explicitDeviceToken == nil && Self.nonEmpty(auth?.token) != nil
         switch (secretMethod, presented) {
         case (.password, nil):
-            return .failure(Self.error(
+            return .failure(.authFailure(
                 "unauthorized: gateway password missing (send connect.params.auth.password)",
                 code: .authPasswordMissing, reason: "password_missing", next: "update_auth_configuration"))
         case (.password, _):
-            return .failure(Self.error(
+            return .failure(.authFailure(
                 "unauthorized: gateway password mismatch", code: .authPasswordMismatch, reason: "password_mismatch",
                 next: "update_auth_credentials"))
         case (_, nil):
-            return .failure(Self.error(
+            return .failure(.authFailure(
                 "unauthorized: gateway token missing (send connect.params.auth.token)",
                 code: .authTokenMissing, reason: "token_missing", next: "update_auth_configuration"))
         default:
-            return .failure(Self.error(
+            return .failure(.authFailure(
                 "unauthorized: gateway token mismatch (use the gateway's OPENCLAW_GATEWAY_TOKEN)",
                 code: .authTokenMismatch, reason: "token_mismatch", next: canRetry ? "retry_with_device_token" : "update_auth_credentials",
                 canRetryWithDeviceToken: canRetry))
         }
-    }
-
-    /// The lockout answer for an address with too many failures.
-    static func lockedOut(retryAfterMs: Int) -> GatewayError {
-        var error = Self.error(
-            "unauthorized: too many failed authentication attempts; retry later",
-            code: .authRateLimited, reason: "rate_limited", next: "wait_then_retry")
-        error.retryable = true
-        error.retryAfterMs = retryAfterMs
-        return error
-    }
-
-    private static func error(
-        _ message: String, code: ErrorDetailCode, reason: String, next: String, canRetryWithDeviceToken: Bool = false
-    ) -> GatewayError {
-        .invalidRequest(message, details: [
-            "code": .string(code.rawValue), "authReason": .string(reason),
-            "canRetryWithDeviceToken": .bool(canRetryWithDeviceToken), "recommendedNextStep": .string(next),
-        ])
     }
 
     private static func nonEmpty(_ text: String?) -> String? {

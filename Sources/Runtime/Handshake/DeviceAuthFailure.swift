@@ -31,9 +31,4 @@ enum DeviceAuthFailure: String, Error, Sendable, CaseIterable {
         case .publicKeyInvalid: "device public key invalid"
         }
     }
-
-    /// The wire error.
-    var error: GatewayError {
-        .invalidRequest(message, details: ["code": .string(detailCode.rawValue), "reason": .string(rawValue)])
-    }
 }

@@ -116,12 +116,7 @@ struct Handshake: Sendable {
     private func negotiate(_ params: ConnectParams) -> State {
         guard let version = ProtocolVersion.negotiate(min: params.minProtocol, max: params.maxProtocol) else {
             return .rejected(Rejection(
-                error: .invalidRequest("protocol mismatch", details: [
-                    "code": .string(ErrorDetailCode.protocolMismatch.rawValue),
-                    "clientMinProtocol": .integer(params.minProtocol), "clientMaxProtocol": .integer(params.maxProtocol),
-                    "expectedProtocol": .integer(ProtocolVersion.newest.rawValue),
-                    "supportedProtocols": .array(ProtocolVersion.supported.map { .integer($0.rawValue) }),
-                ]),
+                error: .protocolMismatch(min: params.minProtocol, max: params.maxProtocol),
                 close: .protocolError))
         }
         return .negotiated(params, version)
@@ -139,7 +134,7 @@ struct Handshake: Sendable {
 
     private func checkLockout(_ draft: Draft, _ subject: Subject) -> State {
         if let waitMs = authFailures.lockoutRemainingMs(for: subject.upgrade.remoteAddress, isLoopback: subject.upgrade.isLoopback) {
-            return .rejected(Rejection(error: Authenticator.lockedOut(retryAfterMs: waitMs), close: .policyViolation))
+            return .rejected(Rejection(error: .lockedOut(retryAfterMs: waitMs), close: .policyViolation))
         }
         return .notLockedOut(draft)
     }
@@ -156,7 +151,7 @@ struct Handshake: Sendable {
             next.device = verified
             return .deviceChecked(next)
         case .failure(let failure):
-            return .rejected(Rejection(error: failure.error, close: .policyViolation))
+            return .rejected(Rejection(error: .deviceAuth(failure), close: .policyViolation))
         }
     }
 

@@ -136,9 +136,9 @@ struct DeviceIdentityVerifierTests {
 
     @Test("every failure maps to INVALID_REQUEST with its DEVICE_AUTH_* code and reason", arguments: DeviceAuthFailure.allCases)
     func wireErrors(_ failure: DeviceAuthFailure) {
-        #expect(failure.error.code == .invalidRequest)
-        #expect(failure.error.details?["code"]?.stringValue?.hasPrefix("DEVICE_AUTH_") == true)
-        #expect(failure.error.details?["reason"] == .string(failure.rawValue))
+        #expect(GatewayError.deviceAuth(failure).code == .invalidRequest)
+        #expect(GatewayError.deviceAuth(failure).details?["code"]?.stringValue?.hasPrefix("DEVICE_AUTH_") == true)
+        #expect(GatewayError.deviceAuth(failure).details?["reason"] == .string(failure.rawValue))
         #expect(failure.detailCode.closeCode == .policyViolation)
     }
 }
