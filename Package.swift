@@ -261,3 +261,38 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Fuzzing (docs/security.md, scripts/fuzz-smoke.sh): libFuzzer targets, only when
+// KUBECLAW_FUZZ is set, so the plain `swift build` never sees them. The script builds everything
+// with ASan and libFuzzer's coverage instrumentation; only these two executables link libFuzzer
+// (its `main`), so rpcgen and the plugin's copy of it still link and run as usual.
+if Context.environment["KUBECLAW_FUZZ"] != nil {
+    let fuzzerLinking: [LinkerSetting] = [.unsafeFlags(["-sanitize=fuzzer,address"])]
+    package.products += [
+        .executable(name: "fuzz-frames", targets: ["fuzz-frames"]),
+        .executable(name: "fuzz-spec", targets: ["fuzz-spec"]),
+    ]
+    package.targets += [
+        // `LLVMFuzzerRunDriver`, started from each fuzzer's `main`.
+        .target(name: "FuzzerDriver", path: "Fuzz/FuzzerDriver", swiftSettings: swiftSettings),
+        // One inbound text message: decode, the connection's state machine, the handshake or
+        // admission, then the real `Gateway` over a temporary SQLite store.
+        .executableTarget(
+            name: "fuzz-frames",
+            dependencies: ["FuzzerDriver", "KubeclawServer", "Runtime", "GatewayImpl", "GeneratedProtocol"],
+            path: "Fuzz/fuzz-frames",
+            swiftSettings: swiftSettings,
+            linkerSettings: fuzzerLinking
+        ),
+        // Arbitrary bytes as a spec: rpcgen's parse → resolve → translate. An executable target
+        // cannot link another, so rpcgen's sources come in through the `rpcgen` symlink (not its CLI).
+        .executableTarget(
+            name: "fuzz-spec",
+            dependencies: ["FuzzerDriver"],
+            path: "Fuzz/fuzz-spec",
+            exclude: ["rpcgen/CLI"],
+            swiftSettings: swiftSettings,
+            linkerSettings: fuzzerLinking
+        ),
+    ]
+}
