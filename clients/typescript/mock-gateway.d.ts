@@ -4,6 +4,8 @@ export interface MockGateway {
   /** `ws://127.0.0.1:PORT`. */
   readonly url: string;
   readonly port: number;
+  /** Ids of the requests clients cancelled (cancel frames received). */
+  readonly cancelled: string[];
   /** Sends an event to every connected client; `seq` overrides the next sequence number. */
   emit(event: string, payload: unknown, seq?: number): void;
   /** Closes every connection (1012) and the server. */

@@ -150,6 +150,7 @@ class MockConnection {
  */
 export function startMockGateway({ host = "127.0.0.1", port = 0, token, examples = loadExamples() } = {}) {
   const connections = new Set();
+  const cancelled = [];
   const server = createServer((request, response) => {
     response.writeHead(426, { "content-type": "text/plain" }).end("WebSocket only\n");
   });
@@ -197,7 +198,7 @@ export function startMockGateway({ host = "127.0.0.1", port = 0, token, examples
     } catch {
       return connection.close(1008, "invalid JSON");
     }
-    if (frame.type === "cancel") return;
+    if (frame.type === "cancel") return cancelled.push(frame.id);
     if (frame.type !== "req" || typeof frame.id !== "string" || typeof frame.method !== "string") {
       return fail(connection, frame.id ?? "", "INVALID_REQUEST", "invalid request frame");
     }
@@ -237,6 +238,8 @@ export function startMockGateway({ host = "127.0.0.1", port = 0, token, examples
       resolve({
         url: `ws://${host}:${bound}`,
         port: bound,
+        /** Ids of the requests clients cancelled (`{"type":"cancel","id":…}` frames received). */
+        cancelled,
         /** Sends an event to every connected client; `seq` overrides the next sequence number. */
         emit(event, payload, seq) {
           for (const connection of connections) if (connection.protocol !== undefined) connection.event(event, payload, seq);

@@ -2,7 +2,7 @@
 // from the spec's examples, typed errors, request timeouts with the cancel frame, gap detection.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { KubeclawClient, GatewayRequestError, GatewayConnectionError, Events, ErrorCodes, PROTOCOL } from "../kubeclaw-client.js";
+import { KubeclawClient, GatewayRequestError, GatewayConnectionError, GatewayTimeoutError, Events, ErrorCodes, PROTOCOL } from "../kubeclaw-client.js";
 import { startMockGateway, loadExamples } from "../mock-gateway.js";
 
 const examples = loadExamples();
@@ -43,6 +43,14 @@ test("the spec's invalid example params fail with a typed error", async () => {
 test("a wrong token is refused with AUTH_TOKEN_MISMATCH", async () => {
   const intruder = new KubeclawClient({ url: mock.url, token: "wrong", reconnect: false });
   await assert.rejects(intruder.start(), (error) => error.code === ErrorCodes.INVALID_REQUEST && error.detailCode === "AUTH_TOKEN_MISMATCH");
+});
+
+test("a request that times out fails with GatewayTimeoutError and sends the cancel frame", async () => {
+  const before = mock.cancelled.length;
+  await assert.rejects(client.health({}, { timeoutMs: 0 }), (error) => error instanceof GatewayTimeoutError && error.code === "TIMEOUT");
+  for (let i = 0; i < 100 && mock.cancelled.length === before; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(mock.cancelled.length, before + 1);
+  assert.equal((await client.health()).ok, examples.methods.health.result.ok, "the connection stays usable");
 });
 
 test("a jump in the event seq emits gap", async () => {
