@@ -13,12 +13,10 @@ export const PROTOCOL = Object.freeze({
   max: 4,
   versions: Object.freeze([3, 4]),
   upstream: "OpenClaw 2026.2.18",
-  fingerprint: "63868e159ffc7e46",
+  fingerprint: "1f5047691daa19aa",
 });
 
-/**
- * Event names (`on(Events.CHAT, …)`).
- */
+/** Event names (`on(Events.CHAT, …)`). */
 export const Events = Object.freeze({
   /**
    * Agent run stream (`lifecycle`, `assistant`, `tool`, `error`); tool events go only to clients with cap `tool-events` and carry no frame seq.
@@ -32,25 +30,17 @@ export const Events = Object.freeze({
    * Sent by the server right after the socket opens, before any client frame; echo `nonce` in `connect`'s `device.nonce`.
    */
   CONNECT_CHALLENGE: "connect.challenge",
-  /**
-   * Health summary after each refresh (about every 60 s and after each connect), with `stateVersion`.
-   */
+  /** Health summary after each refresh (about every 60 s and after each connect), with `stateVersion`. */
   HEALTH: "health",
-  /**
-   * Presence list after a presence-tracked client connected or disconnected, with `stateVersion`.
-   */
+  /** Presence list after a presence-tracked client connected or disconnected, with `stateVersion`. */
   PRESENCE: "presence",
-  /**
-   * A message was appended to a subscribed session's transcript.
-   */
+  /** A message was appended to a subscribed session's transcript. */
   SESSION_MESSAGE: "session.message",
   /**
    * A session was created, patched, deleted or reset, or its transcript grew (to `sessions.subscribe`rs).
    */
   SESSIONS_CHANGED: "sessions.changed",
-  /**
-   * Gateway is stopping; every socket is then closed with 1012.
-   */
+  /** Gateway is stopping; every socket is then closed with 1012. */
   SHUTDOWN: "shutdown",
   /**
    * Keepalive every `limits.tickIntervalMs` (30 s), dropped for slow consumers; treat ~2× silence as a dead connection.
@@ -58,9 +48,7 @@ export const Events = Object.freeze({
   TICK: "tick",
 });
 
-/**
- * `error.code` values of failed responses (`GatewayRequestError.code`).
- */
+/** `error.code` values of failed responses (`GatewayRequestError.code`). */
 export const ErrorCodes = Object.freeze({
   /**
    * An agent run did not finish in time (agent-wait flows). Not returned by the 13 methods; a timed-out chat run ends with a `chat` event in state `aborted`, stopReason `timeout`.
@@ -100,21 +88,15 @@ export const ErrorCodes = Object.freeze({
   UNAVAILABLE: "UNAVAILABLE",
 });
 
-/**
- * `error.details.code` values: what exactly went wrong (`GatewayRequestError.detailCode`).
- */
+/** `error.details.code` values: what exactly went wrong (`GatewayRequestError.detailCode`). */
 export const ErrorDetailCodes = Object.freeze({
   /**
    * `auth.deviceToken` (or `auth.token` used as one) does not match the device's token: unknown, revoked (`kubeclaw devices revoke`) or issued for another role.
    */
   AUTH_DEVICE_TOKEN_MISMATCH: "AUTH_DEVICE_TOKEN_MISMATCH",
-  /**
-   * `auth.password` is wrong.
-   */
+  /** `auth.password` is wrong. */
   AUTH_PASSWORD_MISMATCH: "AUTH_PASSWORD_MISMATCH",
-  /**
-   * Password auth is configured and `auth.password` is absent.
-   */
+  /** Password auth is configured and `auth.password` is absent. */
   AUTH_PASSWORD_MISSING: "AUTH_PASSWORD_MISSING",
   /**
    * Too many failed authentications from this address (`limits.authFailureLimit`); `retryAfterMs` says when to retry.
@@ -128,9 +110,7 @@ export const ErrorDetailCodes = Object.freeze({
    * `auth.token` is neither the gateway token nor a device token of the connecting device. `canRetryWithDeviceToken` says whether a stored device token might help.
    */
   AUTH_TOKEN_MISMATCH: "AUTH_TOKEN_MISMATCH",
-  /**
-   * Token auth is configured and `auth.token` is absent (no device token applies either).
-   */
+  /** Token auth is configured and `auth.token` is absent (no device token applies either). */
   AUTH_TOKEN_MISSING: "AUTH_TOKEN_MISSING",
   /**
    * `chat.send` while a run of the same session is still streaming (`details.runId`). Kubeclaw only: OpenClaw queues the message instead. `retryable`, `retryAfterMs` 1000; wait for the run's `final` or `chat.abort` it.
@@ -144,21 +124,13 @@ export const ErrorDetailCodes = Object.freeze({
    * `device.id` is not the lowercase hex SHA-256 of the raw Ed25519 public key (or the key does not decode).
    */
   DEVICE_AUTH_DEVICE_ID_MISMATCH: "DEVICE_AUTH_DEVICE_ID_MISMATCH",
-  /**
-   * `device.nonce` is not this connection's `connect.challenge` nonce (a replayed or foreign signature).
-   */
+  /** `device.nonce` is not this connection's `connect.challenge` nonce (a replayed or foreign signature). */
   DEVICE_AUTH_NONCE_MISMATCH: "DEVICE_AUTH_NONCE_MISMATCH",
-  /**
-   * `device.nonce` is blank.
-   */
+  /** `device.nonce` is blank. */
   DEVICE_AUTH_NONCE_REQUIRED: "DEVICE_AUTH_NONCE_REQUIRED",
-  /**
-   * `device.publicKey` is not a 32-byte Ed25519 key.
-   */
+  /** `device.publicKey` is not a 32-byte Ed25519 key. */
   DEVICE_AUTH_PUBLIC_KEY_INVALID: "DEVICE_AUTH_PUBLIC_KEY_INVALID",
-  /**
-   * `device.signedAt` is more than 120 s away from the gateway's clock.
-   */
+  /** `device.signedAt` is more than 120 s away from the gateway's clock. */
   DEVICE_AUTH_SIGNATURE_EXPIRED: "DEVICE_AUTH_SIGNATURE_EXPIRED",
   /**
    * `device.signature` (base64url, or base64) is not a valid Ed25519 signature of the v3 or the v2 payload.
@@ -174,9 +146,7 @@ export const ErrorDetailCodes = Object.freeze({
  * A client of OpenClaw gateway protocol (Kubeclaw): one method per RPC, each returning the result's payload or throwing `GatewayRequestError`. Connection, handshake, events, timeouts and reconnects are `GatewayClient`'s (runtime.js).
  */
 export class KubeclawClient extends GatewayClient {
-  /**
-   * Options as `GatewayClient`'s; the protocol range defaults to every version of the spec.
-   */
+  /** Options as `GatewayClient`'s; the protocol range defaults to every version of the spec. */
   constructor(options) {
     super({ minProtocol: PROTOCOL.min, maxProtocol: PROTOCOL.max, ...options });
   }

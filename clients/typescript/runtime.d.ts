@@ -1,7 +1,7 @@
 // Types of runtime.js, the hand-written transport under the generated client.
 
 /** An event frame as the gateway sends it. */
-export interface EventFrame {
+export interface GatewayEventFrame {
   type: "event";
   event: string;
   payload?: unknown;
@@ -99,6 +99,6 @@ export declare class GatewayClient {
   close(): void;
   request(method: string, params?: unknown, options?: RequestOptions): Promise<any>;
   on<E extends keyof LocalEvents>(event: E, handler: (payload: LocalEvents[E]) => void): () => void;
-  on(event: string, handler: (payload: any, frame: EventFrame) => void): () => void;
+  on(event: string, handler: (payload: any, frame: GatewayEventFrame) => void): () => void;
   waitFor(event: string, predicate?: (payload: any) => boolean, timeoutMs?: number): Promise<any>;
 }
