@@ -20,9 +20,13 @@ const children = new Set();
 let simulatorURL;
 let gateway; // { child, wsURL, wsPort, httpPort }
 const clients = [];
+// If this process ends abruptly, take the servers it started with it (by PID).
+process.on("exit", () => {
+  for (const child of children) if (child.exitCode === null) process.kill(child.pid, "SIGKILL");
+});
 
 /** Starts `executable`, resolves with the first match of `pattern` in its output (bounded). */
-function startProcess(executable, args, env, pattern, timeoutMs = 30_000) {
+function startProcess(executable, args, env, pattern, timeoutMs = 60_000) {
   const child = spawn(executable, args, { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   children.add(child);
   child.on("exit", () => children.delete(child));
@@ -214,8 +218,8 @@ test("a request that times out is cancelled and fails with GatewayTimeoutError",
 
 test("reconnects after the server restarts on the same port", async () => {
   const client = await connect({ reconnectInitialDelayMs: 100, reconnectMaxDelayMs: 1000 });
-  const closed = client.waitFor("close", () => true, 15_000);
-  const reopened = client.waitFor("open", () => true, 30_000);
+  const closed = client.waitFor("close", () => true, 30_000);
+  const reopened = client.waitFor("open", () => true, 60_000);
   const { wsPort, httpPort } = gateway;
   await stopProcess(gateway.child);
   assert.equal((await closed).reconnecting, true);
