@@ -50,6 +50,10 @@ enum TypeScriptClientModule {
             out.line("on<E extends keyof T.EventPayloads>(event: E, handler: (payload: T.EventPayloads[E], frame: GatewayEventFrame) => void): () => void;")
             out.line("on<E extends keyof LocalEvents>(event: E, handler: (payload: LocalEvents[E]) => void): () => void;")
             out.line("on(event: string, handler: (payload: any, frame: GatewayEventFrame) => void): () => void;")
+            out.line()
+            out.line("/** Resolves with the payload of the next event of this name that satisfies `predicate`; rejects after `timeoutMs`. */")
+            out.line("waitFor<E extends keyof T.EventPayloads>(event: E, predicate?: (payload: T.EventPayloads[E]) => boolean, timeoutMs?: number): Promise<T.EventPayloads[E]>;")
+            out.line("waitFor(event: string, predicate?: (payload: any) => boolean, timeoutMs?: number): Promise<any>;")
             for method in TypeScriptRenderer.clientMethods(spec) {
                 out.line()
                 comment(methodParagraphs(method, spec: spec), into: &out)

@@ -63,6 +63,10 @@ export declare class KubeclawClient extends GatewayClient {
   on<E extends keyof LocalEvents>(event: E, handler: (payload: LocalEvents[E]) => void): () => void;
   on(event: string, handler: (payload: any, frame: GatewayEventFrame) => void): () => void;
 
+  /** Resolves with the payload of the next event of this name that satisfies `predicate`; rejects after `timeoutMs`. */
+  waitFor<E extends keyof T.EventPayloads>(event: E, predicate?: (payload: T.EventPayloads[E]) => boolean, timeoutMs?: number): Promise<T.EventPayloads[E]>;
+  waitFor(event: string, predicate?: (payload: any) => boolean, timeoutMs?: number): Promise<any>;
+
   /**
    * Store a note
    *
