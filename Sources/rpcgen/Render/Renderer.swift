@@ -24,6 +24,7 @@ enum RendererRegistry {
         SwiftDispatcherRenderer(),
         MarkdownRenderer(),
         ConformanceRenderer(),
+        TypeScriptRenderer(),
     ]
 
     static func renderer(named identifier: String) -> (any Renderer)? {
