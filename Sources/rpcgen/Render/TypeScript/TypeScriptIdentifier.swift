@@ -51,23 +51,9 @@ enum TypeScriptIdentifier {
         return result.isEmpty ? "_" : result
     }
 
-    /// A double-quoted string literal (valid JavaScript, TypeScript and JSON).
+    /// A double-quoted string literal (valid JavaScript, TypeScript and JSON): JSON's quoting.
     static func literal(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case let c where c.value < 0x20:
-                let hex = String(c.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
+        JSONTree.quote(text)
     }
 
     /// The lines of a `/** … */` comment, or none for no text. `*/` inside the text is broken up.
