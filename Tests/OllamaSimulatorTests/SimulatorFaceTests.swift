@@ -129,7 +129,8 @@ struct SimulatorFaceTests {
             let fine = try await SimulatorHTTP.send(Self.request(port, "/v1/chat/completions", json: body, headers: []))
             #expect(fine.status == 200)
             #expect(fine.json["object"] as? String == "chat.completion")
-            #expect(simulator.stats().chatsFailed == 1 && simulator.stats().chatsCompleted == 1)
+            // The simulator counts a completion after the response is written: wait for it.
+            #expect(await eventually { simulator.stats().chatsFailed == 1 && simulator.stats().chatsCompleted == 1 })
         }
     }
 
