@@ -104,8 +104,8 @@ final class FrameFuzzer: Sendable {
             }
             encode(response)
         case .admit(let request, let info, let draining):
-            var streak = 0
-            switch environment.admission.decide(request, info: info, draining: draining, unauthorizedStreak: &streak) {
+            var connection = environment.admission.connectionState()
+            switch environment.admission.decide(request, info: info, draining: draining, connection: &connection) {
             case .refuse(_, let error, _):
                 encode(Dispatcher<Gateway>.errorResponse(id: request.id, error))
             case .run:

@@ -519,6 +519,30 @@ struct DispatcherTests {
         #expect(gateway.log.all.map(\.method) == [.configGet], "the method did run")
     }
 
+    @Test(
+        "a method that fails after its request was cancelled is answered cancelled, whatever it threw",
+        arguments: [
+            ExampleGateway.Failure.gateway(.unavailable("session store unavailable", retryAfterMs: 1000)),
+            .leaky(secret: "interrupted"),
+        ])
+    func failureOfACancelledRequest(_ failure: ExampleGateway.Failure) async throws {
+        // E.g. `agent.wait` cancelled during its store read: the interrupted read reports a store
+        // error, but the client asked for the cancel and must be told that (seen once in CI).
+        var gateway = ExampleGateway()
+        gateway.failures[.agentWait] = failure
+        let text = try requestText(id: "w1", method: "agent.wait", params: ["runId": "r1"])
+        let reply = try await Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await send(text, to: gateway)
+        }.value
+
+        #expect(reply.frame.ok == false)
+        #expect(reply.frame.error?.code == "UNAVAILABLE")
+        #expect(reply.frame.error?.message == "request cancelled")
+        #expect(reply.frame.error?.details == ["reason": "cancelled"])
+        #expect(gateway.log.all.map(\.method) == [.agentWait], "the method did run")
+    }
+
     @Test("an error response names the error's code and message and omits every absent optional field")
     func errorResponseShape() throws {
         let frame = ExampleDispatcher.errorResponse(id: "x1", .invalidRequest("missing scope: operator.admin"))

@@ -210,6 +210,48 @@ import Testing
         }
     }
 
+    // MARK: Read budget
+
+    @Test("reads draw on a budget per connection: one connection over it is refused, another from the same address is not")
+    func readBudgetPerConnection() async throws {
+        try await withGateway(configure: { $0.readRateLimit = .init(messages: 5, window: .seconds(60)) }) { gateway in
+            let greedy = try await gateway.connect(instanceId: "greedy")
+            let other = try await gateway.connect(instanceId: "other")
+            for index in 0..<5 {
+                #expect(try await greedy.request("health").ok, "read \(index + 1) of 5")
+            }
+            let limited = try await greedy.request("health")
+            #expect(limited.ok == false)
+            #expect(limited.error?.code == "UNAVAILABLE")
+            #expect(limited.error?.retryable == true)
+            let retryAfterMs = try #require(limited.error?.retryAfterMs)
+            #expect(retryAfterMs > 0 && retryAfterMs <= 60_000)
+            #expect(limited.error?.details?["method"] == "health")
+            // Same address (loopback), same everything but the socket: its own budget. Behind a
+            // proxy or NAT, one client's reads no longer throttle everyone's.
+            for index in 0..<5 {
+                #expect(try await other.request("health").ok, "the other connection's read \(index + 1)")
+            }
+            // Writes keep their own budget (per identity).
+            #expect(try await Self.patch(greedy, 0).ok)
+            let metrics = try await gateway.metrics()
+            #expect(metrics.value("kubeclaw_rate_limited_total", ["budget": "read"]) == 1)
+            await greedy.close()
+            await other.close()
+        }
+    }
+
+    @Test("a read budget of 0 turns it off")
+    func readBudgetOff() async throws {
+        try await withGateway(configure: { $0.readRateLimit = .init(messages: 0, window: .seconds(60)) }) { gateway in
+            let session = try await gateway.connect(instanceId: "bench")
+            for index in 0..<50 {
+                #expect(try await session.request("health").ok, "read \(index + 1)")
+            }
+            await session.close()
+        }
+    }
+
     // MARK: Unauthorized floods
 
     @Test("more than 10 missing-scope calls in a row close the connection with 1008")

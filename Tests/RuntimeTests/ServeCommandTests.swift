@@ -83,6 +83,7 @@ import Testing
             }
             let config = try await session.request("config.get").payload?["config"]
             #expect(config?["gateway"]?["rateLimit"]?["messages"] == 0)
+            #expect(config?["gateway"]?["readRateLimit"]?["messages"] == 0, "--rate-limit 0 turns the read budget off too")
             #expect(config?["gateway"]?["trustedProxies"] == ["10.0.0.0/8", "fd00::/8"])
             #expect(config?["gateway"]?["auth"]?["mode"] == "token")
             #expect(config?["gateway"]?["upgradeTimeoutMs"] == 2500)

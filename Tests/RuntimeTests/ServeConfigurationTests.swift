@@ -41,6 +41,31 @@ struct ServeConfigurationTests {
         await session.close()
     }
 
+    @Test("--rate-limit 0 turns every budget off unless reads get their own: --read-rate-limit 3 refuses the 4th read")
+    func rateLimitZeroKeepsAnExplicitReadBudget() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kubeclaw-read-budget-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let gateway = try await RunningGateway.start(
+            directory: directory, token: "reads-\(UUID().uuidString)",
+            arguments: ["--ollama-url", "http://127.0.0.1:9", "--rate-limit", "0"],
+            environment: ["KUBECLAW_READ_RATE_LIMIT": "3", "KUBECLAW_READ_RATE_LIMIT_WINDOW": "600"])
+        defer { gateway.process.stop() }
+        let session = try await gateway.connect()
+        for _ in 0..<3 {
+            #expect(try await session.request("health").ok)
+        }
+        let limited = try await session.request("health")
+        #expect(limited.error?.code == "UNAVAILABLE")
+        #expect(limited.error?.details?["method"] == "health")
+        let writer = try await gateway.connect()
+        for index in 0..<25 {
+            let patched = try await writer.request("sessions.patch", params: ["key": .string("agent:main:r\(index)")])
+            #expect(patched.ok, "writes stay unlimited: \(String(describing: patched.error))")
+        }
+        await session.close()
+        await writer.close()
+    }
+
     @Test("a value out of range stops the start with exit 78, naming the flag and its variable", arguments: [
         ("KUBECLAW_HANDSHAKE_TIMEOUT", "1e300", "--handshake-timeout (KUBECLAW_HANDSHAKE_TIMEOUT)"),
         ("KUBECLAW_SHUTDOWN_GRACE", "-1", "--shutdown-grace (KUBECLAW_SHUTDOWN_GRACE)"),

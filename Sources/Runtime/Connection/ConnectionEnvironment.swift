@@ -34,10 +34,7 @@ struct ConnectionEnvironment<Methods: GatewayMethods>: Sendable {
                 maxPayload: configuration.maxPayload, maxBufferedBytes: configuration.maxBufferedBytes,
                 tickIntervalMs: configuration.tickIntervalMs),
             subscriptionLimit: configuration.maxSessionSubscriptions, nowMs: nowMs)
-        self.admission = Admission(
-            writeLimiter: configuration.writeRateLimit.isEnabled ? KeyedRateLimiter(limit: configuration.writeRateLimit) : nil,
-            readLimiter: configuration.readRateLimit.isEnabled ? KeyedRateLimiter(limit: configuration.readRateLimit) : nil,
-            writeLimit: configuration.writeRateLimit, readLimit: configuration.readRateLimit)
+        self.admission = Admission(writeLimit: configuration.writeRateLimit, readLimit: configuration.readRateLimit)
         self.metrics = metrics
         self.logger = logger
     }

@@ -16,7 +16,7 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
     private struct State {
         var machine = ConnectionStateMachine()
         var context: Methods.Context?
-        var unauthorizedStreak = 0
+        var admission: Admission.ConnectionState
     }
 
     let connId = UUID().uuidString.lowercased()
@@ -25,7 +25,7 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
     private let channel: any Channel
     private let queue: OutboundQueue
     private let inFlight: InFlightRequests
-    private let state = Mutex(State())
+    private let state: Mutex<State>
     private let challengeNonce = UUID().uuidString.lowercased()
     private let logger: Logger
 
@@ -35,6 +35,7 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
         self.channel = channel
         self.queue = OutboundQueue(limit: environment.configuration.maxBufferedBytes)
         self.inFlight = InFlightRequests(limit: environment.configuration.maxConcurrentRequestsPerConnection)
+        self.state = Mutex(State(admission: environment.admission.connectionState()))
         var logger = environment.logger
         logger[metadataKey: "conn"] = "\(connId.prefix(8))"
         logger[metadataKey: "remote"] = "\(upgrade.remoteAddress)"
@@ -256,7 +257,7 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
     /// Admission (scope, drain, budget), then the request runs concurrently, cancellable by id.
     private func admit(_ request: IncomingRequest, info: ConnectionInfo, draining: Bool, requests: inout DiscardingTaskGroup) async {
         let decision = state.withLock { state in
-            environment.admission.decide(request, info: info, draining: draining, unauthorizedStreak: &state.unauthorizedStreak)
+            environment.admission.decide(request, info: info, draining: draining, connection: &state.admission)
         }
         switch decision {
         case .refuse(let refusal, let error, let code):

@@ -16,6 +16,7 @@ extension KubeclawConfiguration {
             "httpIdleTimeoutMs": .integer(Int((runtime.httpIdleTimeout / .milliseconds(1)).rounded())),
             "maxConnections": .integer(runtime.maxConnections), "maxHttpConnections": .integer(runtime.maxHTTPConnections),
             "rateLimit": ["messages": .integer(runtime.writeRateLimit.messages), "windowMs": .integer(runtime.writeRateLimit.windowMs)],
+            "readRateLimit": ["messages": .integer(runtime.readRateLimit.messages), "windowMs": .integer(runtime.readRateLimit.windowMs)],
             "allowedOrigins": .array(runtime.allowedOrigins.map { .string($0) }),
             "trustedProxies": .array(runtime.trustedProxies.map { .string($0.description) }),
             "allowedHosts": .array(runtime.allowedHosts.map { .string($0) }),

@@ -114,6 +114,15 @@ struct KubeclawConfiguration {
         if let seconds = try settings.integer(.rateLimitWindow, in: 1...86_400, "1 to 86400 seconds") {
             runtime.writeRateLimit.window = .seconds(seconds)
         }
+        // `--rate-limit 0` turns every budget off (benchmarks), unless reads get their own.
+        if let messages = try settings.integer(.readRateLimit, in: 0...1_000_000, "0 (off) or more, at most 1000000") {
+            runtime.readRateLimit.messages = messages
+        } else if !runtime.writeRateLimit.isEnabled {
+            runtime.readRateLimit.messages = 0
+        }
+        if let seconds = try settings.integer(.readRateLimitWindow, in: 1...86_400, "1 to 86400 seconds") {
+            runtime.readRateLimit.window = .seconds(seconds)
+        }
         runtime.maxPayload = try settings.integer(.maxPayload, in: 1024...(16 << 20), "in 1024...16777216") ?? runtime.maxPayload
         runtime.maxBufferedBytes = try settings.integer(.maxBufferedBytes, in: 65536...(1 << 30), "in 65536...1073741824")
             ?? runtime.maxBufferedBytes

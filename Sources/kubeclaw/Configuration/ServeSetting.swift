@@ -36,6 +36,9 @@ extension ServeSetting {
 
     static let rateLimit = ServeSetting(key: "limits.rateLimit", environment: "KUBECLAW_RATE_LIMIT", flag: "--rate-limit")
     static let rateLimitWindow = ServeSetting(key: "limits.rateLimitWindow", environment: "KUBECLAW_RATE_LIMIT_WINDOW", flag: "--rate-limit-window")
+    static let readRateLimit = ServeSetting(key: "limits.readRateLimit", environment: "KUBECLAW_READ_RATE_LIMIT", flag: "--read-rate-limit")
+    static let readRateLimitWindow = ServeSetting(
+        key: "limits.readRateLimitWindow", environment: "KUBECLAW_READ_RATE_LIMIT_WINDOW", flag: "--read-rate-limit-window")
     static let maxPayload = ServeSetting(key: "limits.maxPayload", environment: "KUBECLAW_MAX_PAYLOAD", flag: "--max-payload")
     static let maxBufferedBytes = ServeSetting(key: "limits.maxBufferedBytes", environment: "KUBECLAW_MAX_BUFFERED_BYTES", flag: "--max-buffered-bytes")
     static let handshakeTimeout = ServeSetting(key: "limits.handshakeTimeout", environment: "KUBECLAW_HANDSHAKE_TIMEOUT", flag: "--handshake-timeout")
@@ -66,7 +69,7 @@ extension ServeSetting {
     static let all: [ServeSetting] = [
         host, port, httpPort, controlUIDirectory, allowedOrigins, trustedProxies, exemptLoopbackFromLockout, allowedHosts,
         tickInterval, shutdownGrace, authMode, token, tokenFile, password, allowUnauthenticated, rateLimit, rateLimitWindow,
-        maxPayload, maxBufferedBytes, handshakeTimeout, upgradeTimeout, httpIdleTimeout, maxConnections, maxHTTPConnections,
+        readRateLimit, readRateLimitWindow, maxPayload, maxBufferedBytes, handshakeTimeout, upgradeTimeout, httpIdleTimeout, maxConnections, maxHTTPConnections,
         maxReplyBytes, maxRunsPerClient, sessionRetentionDays, maxMessagesPerSession, dataDirectory, configFile, ollamaURL, model, fallbacks, numCtx, logFormat, logLevel,
     ]
 }

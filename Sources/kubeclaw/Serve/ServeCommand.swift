@@ -61,11 +61,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("allow-unauthenticated"), help: "Serve without a token on a non-loopback address (dangerous; env KUBECLAW_ALLOW_UNAUTHENTICATED=true).")
     var allowUnauthenticated = false
 
-    @Option(name: .customLong("rate-limit"), help: "Write requests per client per window; 0 turns limiting off (env KUBECLAW_RATE_LIMIT; default 20).")
+    @Option(name: .customLong("rate-limit"), help: "Write requests per client per window; 0 turns every budget off, reads too unless --read-rate-limit is set (env KUBECLAW_RATE_LIMIT; default 20).")
     var rateLimit: Int?
 
     @Option(name: .customLong("rate-limit-window"), help: "Rate-limit window in seconds (env KUBECLAW_RATE_LIMIT_WINDOW; default 60).")
     var rateLimitWindow: Int?
+
+    @Option(name: .customLong("read-rate-limit"), help: "Read requests per connection per read window; 0 turns it off (env KUBECLAW_READ_RATE_LIMIT; default 1200).")
+    var readRateLimit: Int?
+
+    @Option(name: .customLong("read-rate-limit-window"), help: "Read budget window in seconds (env KUBECLAW_READ_RATE_LIMIT_WINDOW; default 60).")
+    var readRateLimitWindow: Int?
 
     @Option(name: .customLong("max-payload"), help: "Largest inbound message in bytes, 1024...16777216 (env KUBECLAW_MAX_PAYLOAD; default 65536).")
     var maxPayload: Int?
@@ -149,6 +155,8 @@ struct ServeCommand: AsyncParsableCommand {
         values[.allowUnauthenticated] = allowUnauthenticated ? "true" : nil
         values[.rateLimit] = rateLimit.map(String.init)
         values[.rateLimitWindow] = rateLimitWindow.map(String.init)
+        values[.readRateLimit] = readRateLimit.map(String.init)
+        values[.readRateLimitWindow] = readRateLimitWindow.map(String.init)
         values[.maxPayload] = maxPayload.map(String.init)
         values[.maxBufferedBytes] = maxBufferedBytes.map(String.init)
         values[.handshakeTimeout] = handshakeTimeout.map { String($0) }

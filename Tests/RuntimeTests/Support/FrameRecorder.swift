@@ -40,8 +40,11 @@ final class FrameRecorder: Sendable {
     ) async throws -> ReceivedFrame {
         let deadline = ContinuousClock.now + timeout
         while true {
+            // One snapshot: read separately, the frame could arrive together with the end
+            // between the two reads and be reported missing.
+            let (frames, ended) = storage.state.withLock { ($0.frames, $0.ended) }
             if let frame = frames.first(where: { $0.index >= startIndex && predicate($0) }) { return frame }
-            if hasEnded { throw TestFailure("connection ended before \(what) (close \(String(describing: session.closeCode)))") }
+            if ended { throw TestFailure("connection ended before \(what) (close \(String(describing: session.closeCode)))") }
             guard ContinuousClock.now < deadline else { throw TestFailure("no \(what) within \(timeout)") }
             try await Task.sleep(for: .milliseconds(5))
         }

@@ -101,10 +101,12 @@ public struct Dispatcher<Methods: GatewayMethods>: Sendable {
         do {
             let payload = try await route(request, context: context, protocol: version)
             return ResponseFrame(id: id, ok: true, payload: payload)
-        } catch let error as GatewayError {
+        } catch let error as GatewayError where !Task.isCancelled {
             return Self.errorResponse(id: id, error)
-        } catch is CancellationError {
-            // The client sent `cancel` for the request, or left.
+        } catch where error is CancellationError || Task.isCancelled {
+            // The client sent `cancel` for the request, or left. Whatever a cancelled handler
+            // threw (a store read interrupted by the cancellation reports a store error) is
+            // answered as what it is: cancelled.
             return Self.errorResponse(id: id, .unavailable("request cancelled", details: ["reason": "cancelled"]))
         } catch {
             // Anything unexpected is reported without its text: it may hold internals.
