@@ -86,9 +86,9 @@ final class FrameFuzzer: Sendable {
         case .ignore, .cancel, .close:
             return
         case .respond(let response, _):
-            encode(response)
+            encode(.frame(response))
         case .refuse(let id, let error, _):
-            encode(Dispatcher<Gateway>.errorResponse(id: id, error))
+            encode(.frame(Dispatcher<Gateway>.errorResponse(id: id, error)))
         case .handshake(let request):
             let environment = environment
             let subject = subject
@@ -97,7 +97,7 @@ final class FrameFuzzer: Sendable {
                 case .admitted(let info):
                     await environment.dispatcher.dispatch(request, context: environment.makeContext(info), protocol: info.protocolVersion)
                 case .rejected(let rejection):
-                    Dispatcher<Gateway>.errorResponse(id: request.id, rejection.error)
+                    .frame(Dispatcher<Gateway>.errorResponse(id: request.id, rejection.error))
                 default:
                     fatalError("the handshake ended in a state that is not final")
                 }
@@ -107,7 +107,7 @@ final class FrameFuzzer: Sendable {
             var connection = environment.admission.connectionState()
             switch environment.admission.decide(request, info: info, draining: draining, connection: &connection) {
             case .refuse(_, let error, _):
-                encode(Dispatcher<Gateway>.errorResponse(id: request.id, error))
+                encode(.frame(Dispatcher<Gateway>.errorResponse(id: request.id, error)))
             case .run:
                 let environment = environment
                 encode(Self.request(request) {
@@ -118,14 +118,14 @@ final class FrameFuzzer: Sendable {
     }
 
     /// Runs one request to its answer, cancelling it after `requestDeadline`.
-    private static func request(_ request: IncomingRequest, _ body: @escaping @Sendable () async -> ResponseFrame) -> ResponseFrame {
+    private static func request(_ request: IncomingRequest, _ body: @escaping @Sendable () async -> DispatchedResponse) -> DispatchedResponse {
         if let answer = block(deadline: requestDeadline, body) { return answer }
         fatalError("request \(request.method.rawValue) ignored its cancellation for \(cancelDeadline)")
     }
 
-    private func encode(_ response: ResponseFrame) {
+    private func encode(_ response: DispatchedResponse) {
         do {
-            _ = try JSONEncoder.frames.encode(response)
+            _ = try response.encoded()
         } catch {
             fatalError("a response could not be encoded: \(error)")
         }

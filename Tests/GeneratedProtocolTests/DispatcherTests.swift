@@ -53,6 +53,8 @@ struct ExampleGateway: GatewayMethods {
     }
 
     var failures: [MethodName: Failure] = [:]
+    /// Results answered instead of the spec's example (one that breaks its schema, say).
+    var results: [MethodName: JSONValue] = [:]
     let log = CallLog()
 
     /// The fixed result of `method`: its first spec example's result, decoded.
@@ -66,7 +68,7 @@ struct ExampleGateway: GatewayMethods {
         switch failures[method] {
         case .gateway(let error): throw error
         case .leaky(let secret): throw LeakyBackendError(secret: secret)
-        case nil: return try Self.fixedResult(of: method, as: Result.self)
+        case nil: return try results[method]?.decode(as: Result.self) ?? Self.fixedResult(of: method, as: Result.self)
         }
     }
 
@@ -199,8 +201,9 @@ func send(
     _ message: String, to gateway: ExampleGateway = ExampleGateway(), as caller: Caller = Caller(name: "alice"),
     sourceLocation: SourceLocation = #_sourceLocation
 ) async throws -> Reply {
-    let frame = await Dispatcher(methods: gateway).handle(Data(message.utf8), context: caller)
-    let bytes = try JSONEncoder().encode(frame)
+    let response = await Dispatcher(methods: gateway).handle(Data(message.utf8), context: caller)
+    let bytes = try response.encoded()
+    let frame = try response.decoded()
     let wireValue = try JSONValue.parse(bytes)
     let wire = try #require(wireValue.objectValue, "a response frame encodes as a JSON object", sourceLocation: sourceLocation)
     // Whatever the dispatcher answers is a valid response frame.
@@ -453,6 +456,33 @@ struct DispatcherTests {
         #expect(calls.first?.method == method, "the request is routed to its own method")
         #expect(calls.first?.caller == Caller(name: "bob"))
         #expect(calls.first?.params == expectedParams, "the method receives the request's params")
+    }
+
+    @Test("an id with quotes, backslashes, control and non-ASCII characters survives the envelope the result is spliced into")
+    func oddIdAroundAnEncodedResult() async throws {
+        let id = "q\"b\\s/\u{1}é🦀"
+        let reply = try await send(try requestText(id: id, method: "agents.list", params: [:]))
+        #expect(reply.frame.ok == true)
+        #expect(reply.wire["id"] == .string(id))
+        #expect(reply.wire["payload"] == (try ExampleGateway.fixedResult(of: .agentsList, as: JSONValue.self)))
+    }
+
+    @Test("a result that breaks its schema: an internal error naming the violation when results are validated, sent as it is when not")
+    func resultValidation() async throws {
+        var gateway = ExampleGateway()
+        gateway.results[.chatAbort] = ["ok": true, "aborted": true, "runIds": [""]]
+        let params = try parseJSON(try #require(MethodName.chatAbort.examples.first).params)
+        let request = IncomingRequest(id: "v1", method: .chatAbort, params: params)
+
+        let checked = await Dispatcher(methods: gateway, validatesResults: true).dispatch(request, context: Caller(name: "alice"))
+        #expect(checked.ok == false)
+        #expect(checked.error?.code == "UNAVAILABLE")
+        #expect(checked.error?.message.contains("breaks ChatAbortResult") == true, "\(String(describing: checked.error))")
+
+        let unchecked = await Dispatcher(methods: gateway, validatesResults: false).dispatch(request, context: Caller(name: "alice"))
+        #expect(unchecked.ok == true)
+        #expect(try unchecked.decoded().payload?["runIds"] == [""])
+        #expect(Dispatcher<ExampleGateway>.validatesResultsByDefault, "tests run a debug build, which validates by default")
     }
 
     @Test("the context value reaches the method unchanged")

@@ -54,7 +54,7 @@ public struct RuntimeConfiguration: Sendable {
     /// Budget of write requests (`chat.send`, `chat.abort`, `sessions.patch`, `sessions.delete`)
     /// per client identity. `messages == 0` turns rate limiting off (benchmarks).
     public var writeRateLimit: RateLimit = .init(messages: ProtocolLimits.rateLimitMessages, window: .milliseconds(ProtocolLimits.rateLimitWindowMs))
-    /// Budget of read requests per client identity: generous, so the Control UI's page load is
+    /// Budget of read requests per connection: generous, so the Control UI's page load is
     /// never throttled, but finite so a runaway client cannot monopolise the gateway.
     public var readRateLimit: RateLimit = .init(messages: 1200, window: .seconds(60))
     /// Failed authentications per address before a lockout.
@@ -63,6 +63,11 @@ public struct RuntimeConfiguration: Sendable {
     /// controller's or load balancer's networks). Empty (default): the TCP peer is the client and
     /// those headers are ignored. Lockouts, budgets, logs and presence key on the client found.
     public var trustedProxies: [IPNetwork] = []
+
+    /// Whether every result is checked against its schema before it is sent (a broken result
+    /// becomes an internal error naming the violation). nil (default): on in debug builds, off
+    /// in release builds, where the check would parse each encoded result again.
+    public var validatesResponses: Bool? = nil
 
     /// Sessions one connection may follow with `sessions.messages.subscribe`; subscribing one
     /// more drops the one subscribed longest ago.

@@ -94,16 +94,20 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
         }
     }
 
+    /// Writes what the queue holds, all of it in one write and one flush, until the close frame
+    /// or the end of the queue.
     private func writeFrames(to outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>) async {
-        while let item = await queue.next() {
+        writing: while let batch = await queue.nextBatch() {
             do {
-                try await outbound.write(item.frame)
+                try await outbound.write(contentsOf: batch.lazy.map(\.frame))
             } catch {
                 break
             }
-            queue.written(item)
-            environment.metrics.sent(bytes: item.bytes)
-            if item.isClose { break }
+            for item in batch {
+                queue.written(item)
+                environment.metrics.sent(bytes: item.bytes)
+                if item.isClose { break writing }
+            }
         }
         channel.close(promise: nil)
     }
@@ -178,7 +182,7 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
         case .refuse(let id, let error, let code):
             reject(id, error, close: code)
         case .respond(let response, let code):
-            send(response)
+            send(.frame(response))
             if let code { close(code, reason: response.error?.message ?? "invalid request frame") }
         case .admit(let request, let info, let draining):
             await admit(request, info: info, draining: draining, requests: &requests)
@@ -265,7 +269,7 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
             if refusal != .connectAgain {
                 environment.metrics.request(request.method, outcome: error.code.rawValue, duration: .zero)
             }
-            send(Dispatcher<Methods>.errorResponse(id: request.id, error))
+            send(.frame(Dispatcher<Methods>.errorResponse(id: request.id, error)))
             if let code {
                 logger.notice("closing after repeated unauthorized calls")
                 close(code, reason: "repeated unauthorized calls")
@@ -293,10 +297,10 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
         if queue.enqueue(event: event, droppable: droppable) == .overflow { closeSlowConsumer() }
     }
 
-    private func send(_ response: ResponseFrame) {
+    private func send(_ response: DispatchedResponse) {
         let buffer: ByteBuffer
         do {
-            buffer = ByteBuffer(bytes: try JSONEncoder.frames.encode(response))
+            buffer = ByteBuffer(bytes: try response.encoded())
         } catch {
             logger.error("response could not be encoded", metadata: ["error": "\(error)"])
             return
@@ -305,7 +309,7 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
     }
 
     private func reject(_ id: String, _ error: GatewayError, close code: WebSocketErrorCode? = nil) {
-        send(Dispatcher<Methods>.errorResponse(id: id, error))
+        send(.frame(Dispatcher<Methods>.errorResponse(id: id, error)))
         if let code { close(code, reason: error.message) }
     }
 

@@ -121,6 +121,18 @@ final class OutboundQueue: Sendable {
         waiter?.resume(returning: nil)
     }
 
+    /// Every frame waiting (at least one, waiting for it), oldest first; nil once finished and
+    /// drained. The close frame, when queued, is last.
+    func nextBatch() async -> [Item]? {
+        let waiting: [Item]? = state.withLock { state in
+            guard !state.items.isEmpty else { return nil }
+            defer { state.items.removeAll(keepingCapacity: true) }
+            return Array(state.items)
+        }
+        if let waiting { return waiting }
+        return await next().map { [$0] }
+    }
+
     /// The next frame to write, waiting for one; nil once finished and drained.
     func next() async -> Item? {
         await withCheckedContinuation { continuation in

@@ -21,11 +21,11 @@ public struct EncodedEvent: Sendable {
         name = event.name
         subscriptionKey = event.subscriptionKey
         let newest = event.adapted(to: .newest)
-        payload = ByteBuffer(bytes: try JSONEncoder.frames.encode(newest.payloadValue()))
+        payload = ByteBuffer(bytes: try newest.encodedPayload(with: .frames))
         var others: [ProtocolVersion: ByteBuffer] = [:]
         for version in ProtocolVersion.supported where version != .newest {
             let adapted = event.adapted(to: version)
-            if adapted != newest { others[version] = ByteBuffer(bytes: try JSONEncoder.frames.encode(adapted.payloadValue())) }
+            if adapted != newest { others[version] = ByteBuffer(bytes: try adapted.encodedPayload(with: .frames)) }
         }
         payloadByVersion = others
         prefix = ByteBuffer(string: #"{"type":"event","event":"\#(event.name.rawValue)","payload":"#)
@@ -43,14 +43,5 @@ public struct EncodedEvent: Sendable {
         if let seq { buffer.writeString(#","seq":\#(seq)"#) }
         buffer.writeString("}")
         return buffer
-    }
-}
-
-extension JSONEncoder {
-    /// The encoder of everything the gateway sends: compact, `/` unescaped.
-    static var frames: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return encoder
     }
 }

@@ -53,7 +53,9 @@ public final class GatewayServer<Methods: GatewayMethods>: Service, Sendable {
         self.gatewayCap = ConnectionCap(limit: configuration.maxConnections)
         self.httpCap = ConnectionCap(limit: configuration.maxHTTPConnections)
         self.environment = ConnectionEnvironment(
-            configuration: configuration, dispatcher: Dispatcher(methods: methods), makeContext: makeContext,
+            configuration: configuration, dispatcher: Dispatcher(
+                methods: methods, validatesResults: configuration.validatesResponses ?? Dispatcher<Methods>.validatesResultsByDefault),
+            makeContext: makeContext,
             eventBus: eventBus, deviceTokens: deviceTokens, metrics: metrics, logger: logger)
     }
 

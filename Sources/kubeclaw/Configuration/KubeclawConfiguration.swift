@@ -103,6 +103,7 @@ struct KubeclawConfiguration {
             return network
         }
         runtime.authFailureLimit.exemptLoopback = try settings.bool(.exemptLoopbackFromLockout)
+        runtime.validatesResponses = try settings.bool(.validateResponses)
         if let interval = try settings.seconds(.tickInterval, in: 1...3600, "1 to 3600 seconds") { runtime.tickInterval = interval }
         if let grace = try settings.seconds(.shutdownGrace, in: 0...3600, "0 to 3600 seconds") { runtime.shutdownGracePeriod = grace }
     }

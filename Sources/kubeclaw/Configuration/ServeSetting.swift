@@ -23,6 +23,8 @@ extension ServeSetting {
     static let trustedProxies = ServeSetting(key: "gateway.trustedProxies", environment: "KUBECLAW_TRUSTED_PROXIES", flag: "--trusted-proxy")
     static let exemptLoopbackFromLockout = ServeSetting(
         key: "gateway.exemptLoopbackFromLockout", environment: "KUBECLAW_EXEMPT_LOOPBACK_FROM_LOCKOUT", flag: "--[no-]exempt-loopback-from-lockout")
+    static let validateResponses = ServeSetting(
+        key: "gateway.validateResponses", environment: "KUBECLAW_VALIDATE_RESPONSES", flag: "--[no-]validate-responses")
     static let allowedHosts = ServeSetting(key: "gateway.allowedHosts", environment: "KUBECLAW_ALLOWED_HOSTS", flag: "--allowed-host")
     static let tickInterval = ServeSetting(key: "gateway.tickInterval", environment: "KUBECLAW_TICK_INTERVAL", flag: "--tick-interval")
     static let shutdownGrace = ServeSetting(key: "gateway.shutdownGrace", environment: "KUBECLAW_SHUTDOWN_GRACE", flag: "--shutdown-grace")
@@ -67,7 +69,7 @@ extension ServeSetting {
 
     /// Every setting, for the environment mapping and the docs.
     static let all: [ServeSetting] = [
-        host, port, httpPort, controlUIDirectory, allowedOrigins, trustedProxies, exemptLoopbackFromLockout, allowedHosts,
+        host, port, httpPort, controlUIDirectory, allowedOrigins, trustedProxies, exemptLoopbackFromLockout, allowedHosts, validateResponses,
         tickInterval, shutdownGrace, authMode, token, tokenFile, password, allowUnauthenticated, rateLimit, rateLimitWindow,
         readRateLimit, readRateLimitWindow, maxPayload, maxBufferedBytes, handshakeTimeout, upgradeTimeout, httpIdleTimeout, maxConnections, maxHTTPConnections,
         maxReplyBytes, maxRunsPerClient, sessionRetentionDays, maxMessagesPerSession, dataDirectory, configFile, ollamaURL, model, fallbacks, numCtx, logFormat, logLevel,

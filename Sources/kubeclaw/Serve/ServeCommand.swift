@@ -49,6 +49,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("exempt-loopback-from-lockout"), inversion: .prefixedNo, help: "Whether loopback clients are exempt from the failed-authentication lockout (default: exempt unless --trusted-proxy is given; behind a sidecar proxy every peer is loopback; env KUBECLAW_EXEMPT_LOOPBACK_FROM_LOCKOUT=true|false).")
     var exemptLoopbackFromLockout: Bool?
 
+    @Flag(name: .customLong("validate-responses"), inversion: .prefixedNo, help: "Check every result against its schema before sending it; a broken one becomes an internal error naming the violation (default: on in debug builds, off in release builds; env KUBECLAW_VALIDATE_RESPONSES=true|false).")
+    var validateResponses: Bool?
+
     @Option(name: .customLong("allowed-host"), help: "With --auth-mode none, a Host name served besides loopback and the allowed origins' hosts (DNS rebinding defence); repeatable, * for any (env KUBECLAW_ALLOWED_HOSTS, comma-separated).")
     var allowedHosts: [String] = []
 
@@ -149,6 +152,7 @@ struct ServeCommand: AsyncParsableCommand {
         values[.allowedOrigins] = allowedOrigins.isEmpty ? nil : allowedOrigins.joined(separator: ",")
         values[.trustedProxies] = trustedProxies.isEmpty ? nil : trustedProxies.joined(separator: ",")
         values[.exemptLoopbackFromLockout] = exemptLoopbackFromLockout.map { String($0) }
+        values[.validateResponses] = validateResponses.map { String($0) }
         values[.allowedHosts] = allowedHosts.isEmpty ? nil : allowedHosts.joined(separator: ",")
         values[.authMode] = authMode
         values[.tokenFile] = tokenFile

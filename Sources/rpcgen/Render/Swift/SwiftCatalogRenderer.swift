@@ -446,6 +446,15 @@ enum SwiftCatalogRenderer {
                 }
             }
             writer.line()
+            writer.line("/// The payload's JSON text, encoded straight from the typed value.")
+            writer.block("public func encodedPayload(with encoder: JSONEncoder) throws -> Data") { writer in
+                writer.block("switch self") { writer in
+                    for event in spec.events {
+                        writer.line("case .\(SwiftIdentifier.member(event.name))(let payload): try encoder.encode(payload)")
+                    }
+                }
+            }
+            writer.line()
             writer.line("/// The payload member a keyed subscription names (`EventName.subscription`), or nil.")
             writer.block("public var subscriptionKey: String?") { writer in
                 let keyed = spec.events.compactMap { event -> (IREvent, String)? in

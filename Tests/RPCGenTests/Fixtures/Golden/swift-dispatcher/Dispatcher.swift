@@ -26,15 +26,96 @@ public enum RequestDecoding: Sendable {
     case cancel(id: String)
 }
 
+/// A response as the dispatcher produced it: a result encoded once, by the dispatcher, or a
+/// whole frame (an error). A transport writes ``encoded()``: the result's bytes are spliced
+/// into the envelope, never decoded and encoded again.
+public enum DispatchedResponse: Sendable {
+    /// A success; `payload` is the result's JSON text.
+    case result(id: String, payload: Data)
+    /// A frame built whole (errors).
+    case frame(ResponseFrame)
+
+    public var id: String {
+        switch self {
+        case .result(let id, _): id
+        case .frame(let frame): frame.id
+        }
+    }
+
+    public var ok: Bool {
+        switch self {
+        case .result: true
+        case .frame(let frame): frame.ok
+        }
+    }
+
+    public var error: ErrorShape? {
+        switch self {
+        case .result: nil
+        case .frame(let frame): frame.error
+        }
+    }
+
+    /// The frame's JSON text.
+    public func encoded() throws -> Data {
+        switch self {
+        case .result(let id, let payload):
+            // The envelope without a payload ends in `}`: the payload goes in before it.
+            var text = try JSONEncoder.frames.encode(ResponseFrame(id: id, ok: true))
+            guard text.last == UInt8(ascii: "}") else { throw EncodingError.invalidValue(id, .init(codingPath: [], debugDescription: "envelope is not an object")) }
+            text.removeLast()
+            text.append(contentsOf: #","payload":"#.utf8)
+            text.append(payload)
+            text.append(UInt8(ascii: "}"))
+            return text
+        case .frame(let frame):
+            return try JSONEncoder.frames.encode(frame)
+        }
+    }
+
+    /// The response as a frame value, its payload parsed (for tests and callers that read it).
+    public func decoded() throws -> ResponseFrame {
+        switch self {
+        case .result(let id, let payload): ResponseFrame(id: id, ok: true, payload: try JSONValue.parse(payload))
+        case .frame(let frame): frame
+        }
+    }
+}
+
+extension JSONEncoder {
+    /// The encoder of everything a gateway sends: compact, `/` unescaped. One instance,
+    /// shared (encoding takes no lock and keeps no state between calls).
+    public static let frames: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }()
+}
+
 /// Routes request frames to a `GatewayMethods` implementation.
 ///
 /// Decoding and dispatching are separate steps so a transport can apply its own rules
 /// (handshake order, scopes, rate limits) between them.
 public struct Dispatcher<Methods: GatewayMethods>: Sendable {
     public let methods: Methods
+    /// Whether each result is checked against its schema before it is sent: a gateway
+    /// that breaks its own spec then answers with an internal error naming the violation.
+    /// The check parses the encoded result again, so it is on in debug builds (and tests)
+    /// and off in release builds unless asked for.
+    public let validatesResults: Bool
 
-    public init(methods: Methods) {
+    public init(methods: Methods, validatesResults: Bool = Dispatcher.validatesResultsByDefault) {
         self.methods = methods
+        self.validatesResults = validatesResults
+    }
+
+    /// True in debug builds.
+    public static var validatesResultsByDefault: Bool {
+        #if DEBUG
+        true
+        #else
+        false
+        #endif
     }
 
     /// Reads and checks one inbound frame: JSON, the request envelope, the method name.
@@ -71,7 +152,7 @@ public struct Dispatcher<Methods: GatewayMethods>: Sendable {
     /// deferred until after its response (``ResponseFollowUps``).
     public func dispatch(
         _ request: IncomingRequest, context: Methods.Context, protocol version: ProtocolVersion,
-        send: (ResponseFrame) -> Void
+        send: (DispatchedResponse) -> Void
     ) async {
         let followUps = ResponseFollowUps()
         let response = await ResponseFollowUps.$current.withValue(followUps) {
@@ -85,55 +166,52 @@ public struct Dispatcher<Methods: GatewayMethods>: Sendable {
     /// it is returned).
     public func dispatch(
         _ request: IncomingRequest, context: Methods.Context, protocol version: ProtocolVersion = .newest
-    ) async -> ResponseFrame {
-        var answer: ResponseFrame?
+    ) async -> DispatchedResponse {
+        var answer: DispatchedResponse?
         await dispatch(request, context: context, protocol: version) { answer = $0 }
-        return answer ?? Self.errorResponse(id: request.id, .unavailable("internal error"))
+        return answer ?? .frame(Self.errorResponse(id: request.id, .unavailable("internal error")))
     }
 
-    private func respond(to request: IncomingRequest, context: Methods.Context, protocol version: ProtocolVersion) async -> ResponseFrame {
+    private func respond(to request: IncomingRequest, context: Methods.Context, protocol version: ProtocolVersion) async -> DispatchedResponse {
         let id = request.id
         guard request.method.isAvailable(in: version) else {
-            return Self.errorResponse(id: id, .invalidRequest(
+            return .frame(Self.errorResponse(id: id, .invalidRequest(
                 "unknown method: \(request.method.rawValue)",
-                details: ["reason": "unknown-method", "method": .string(request.method.rawValue), "protocol": .integer(version.rawValue)]))
+                details: ["reason": "unknown-method", "method": .string(request.method.rawValue), "protocol": .integer(version.rawValue)])))
         }
         do {
-            let payload = try await route(request, context: context, protocol: version)
-            return ResponseFrame(id: id, ok: true, payload: payload)
+            return .result(id: id, payload: try await route(request, context: context, protocol: version))
         } catch let error as GatewayError where !Task.isCancelled {
-            return Self.errorResponse(id: id, error)
+            return .frame(Self.errorResponse(id: id, error))
         } catch where error is CancellationError || Task.isCancelled {
             // The client sent `cancel` for the request, or left. Whatever a cancelled handler
             // threw (a store read interrupted by the cancellation reports a store error) is
             // answered as what it is: cancelled.
-            return Self.errorResponse(id: id, .unavailable("request cancelled", details: ["reason": "cancelled"]))
+            return .frame(Self.errorResponse(id: id, .unavailable("request cancelled", details: ["reason": "cancelled"])))
         } catch {
             // Anything unexpected is reported without its text: it may hold internals.
-            return Self.errorResponse(id: id, .unavailable("internal error"))
+            return .frame(Self.errorResponse(id: id, .unavailable("internal error")))
         }
     }
 
     /// `decode` then `dispatch` (the newest protocol).
-    public func handle(_ data: Data, context: Methods.Context) async -> ResponseFrame {
+    public func handle(_ data: Data, context: Methods.Context) async -> DispatchedResponse {
         switch Self.decode(data) {
         case .request(let request): await dispatch(request, context: context)
-        case .rejected(let response): response
-        case .cancel(let id): Self.errorResponse(id: id, .invalidRequest("nothing to cancel: no request is running", details: ["reason": "cancel"]))
+        case .rejected(let response): .frame(response)
+        case .cancel(let id): .frame(Self.errorResponse(id: id, .invalidRequest("nothing to cancel: no request is running", details: ["reason": "cancel"])))
         }
     }
 
-    /// A result as the client's `version` receives it. Debug builds check it against its schema
-    /// for that version: a gateway that breaks its own spec answers with an internal error
-    /// naming the violation instead of sending a frame the client may choke on.
-    private static func encode<Result: Encodable>(_ result: Result, schema: String, protocol version: ProtocolVersion) throws -> JSONValue {
-        let value = try JSONValue(encoding: result)
-        #if DEBUG
-        if let violation = SchemaValidator.spec.firstViolation(of: value, against: .ref(schema), protocol: version.rawValue) {
+    /// A result as the client's `version` receives it, as JSON text: encoded once, here. With
+    /// ``validatesResults`` it is checked against its schema for that version first.
+    private func encode<Result: Encodable>(_ result: Result, schema: String, protocol version: ProtocolVersion) throws -> Data {
+        let text = try JSONEncoder.frames.encode(result)
+        if validatesResults, let violation = SchemaValidator.spec.firstViolation(
+            of: try JSONValue.parse(text), against: .ref(schema), protocol: version.rawValue) {
             throw GatewayError.unavailable("internal error: the result breaks \(schema) in protocol \(version): \(violation)")
         }
-        #endif
-        return value
+        return text
     }
 
     /// The error response for request `id`.
@@ -149,20 +227,20 @@ public struct Dispatcher<Methods: GatewayMethods>: Sendable {
         try ParamsDecoder.decode(params, as: type, schema: schema, method: method, protocol: version)
     }
 
-    private func route(_ request: IncomingRequest, context: Methods.Context, protocol version: ProtocolVersion) async throws -> JSONValue {
+    private func route(_ request: IncomingRequest, context: Methods.Context, protocol version: ProtocolVersion) async throws -> Data {
         switch request.method {
             case .connect:
                 let params = try Self.decodeParams(request.params, as: ConnectParams.self, schema: "ConnectParams", method: .connect, protocol: version)
-                return try Self.encode((try await methods.connect(params, context: context)).adapted(to: version), schema: "HelloOk", protocol: version)
+                return try encode((try await methods.connect(params, context: context)).adapted(to: version), schema: "HelloOk", protocol: version)
             case .notesPut:
                 let params = try Self.decodeParams(request.params, as: NotePutParams.self, schema: "NotePutParams", method: .notesPut, protocol: version)
-                return try Self.encode((try await methods.notesPut(params, context: context)).adapted(to: version), schema: "NotePutResult", protocol: version)
+                return try encode((try await methods.notesPut(params, context: context)).adapted(to: version), schema: "NotePutResult", protocol: version)
             case .notesWatch:
                 let params = try Self.decodeParams(request.params, as: NotesWatchParams.self, schema: "NotesWatchParams", method: .notesWatch, protocol: version)
-                return try Self.encode(try await methods.notesWatch(params, context: context), schema: "NotesWatchResult", protocol: version)
+                return try encode(try await methods.notesWatch(params, context: context), schema: "NotesWatchResult", protocol: version)
             case .ping:
                 let params = try Self.decodeParams(request.params, as: PingParams.self, schema: "PingParams", method: .ping, protocol: version)
-                return try Self.encode(try await methods.ping(params, context: context), schema: "PingResult", protocol: version)
+                return try encode(try await methods.ping(params, context: context), schema: "PingResult", protocol: version)
         }
     }
 }

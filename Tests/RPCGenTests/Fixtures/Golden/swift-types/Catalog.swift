@@ -400,6 +400,15 @@ public enum GatewayEvent: Sendable, Equatable {
         }
     }
 
+    /// The payload's JSON text, encoded straight from the typed value.
+    public func encodedPayload(with encoder: JSONEncoder) throws -> Data {
+        switch self {
+            case .connectChallenge(let payload): try encoder.encode(payload)
+            case .note(let payload): try encoder.encode(payload)
+            case .noteChanged(let payload): try encoder.encode(payload)
+        }
+    }
+
     /// The payload member a keyed subscription names (`EventName.subscription`), or nil.
     public var subscriptionKey: String? {
         switch self {
