@@ -31,6 +31,7 @@ struct PythonGeneratedClientTests {
             child.stop()
         }
         let output = child.output
+        if let summary = output.split(separator: "\n").last(where: { $0.contains(" passed") }) { print("pytest: \(summary)") }
         #expect(status == 0, "pytest failed:\n\(output)")
         #expect(output.contains(" passed"), "no pytest summary line:\n\(output)")
         #expect(!output.contains(" failed"), "\(output)")

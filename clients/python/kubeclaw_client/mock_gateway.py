@@ -33,7 +33,8 @@ EXAMPLES = Path(__file__).with_name("examples.json")
 
 def load_examples(path: Path = EXAMPLES) -> Dict[str, Any]:
     """The spec's examples as rpcgen renders them (`examples.json` beside this file)."""
-    return json.loads(path.read_text(encoding="utf-8"))
+    examples: Dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return examples
 
 
 def _canonical(value: Any) -> str:
@@ -121,7 +122,8 @@ class MockGateway:
         await connection.send({"type": "res", "id": request_id, "ok": False, "error": error})
 
     async def _handshake(self, connection: _Connection, frame: Dict[str, Any]) -> None:
-        params = frame.get("params") if isinstance(frame.get("params"), dict) else {}
+        given = frame.get("params")
+        params: Dict[str, Any] = given if isinstance(given, dict) else {}
         versions: List[int] = self.examples["protocols"]
         low, high = params.get("minProtocol"), params.get("maxProtocol")
         offered = [v for v in versions if isinstance(low, int) and isinstance(high, int) and low <= v <= high]
@@ -136,7 +138,8 @@ class MockGateway:
             })
             await connection.socket.close(1002, "protocol mismatch")
             return
-        auth = params.get("auth") if isinstance(params.get("auth"), dict) else {}
+        given_auth = params.get("auth")
+        auth: Dict[str, Any] = given_auth if isinstance(given_auth, dict) else {}
         if self.token is not None and auth.get("token") != self.token:
             await self._fail(connection, frame["id"], "INVALID_REQUEST", "unauthorized: gateway token mismatch",
                              {"code": "AUTH_TOKEN_MISMATCH"})

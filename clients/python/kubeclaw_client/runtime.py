@@ -150,7 +150,8 @@ class DeviceIdentity:
         """The raw 32-byte private key (store it securely)."""
         from cryptography.hazmat.primitives import serialization
 
-        return self._key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption())
+        raw: bytes = self._key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption())
+        return raw
 
     def sign(self, *, client: Dict[str, Any], role: str, scopes: Sequence[str], token: str, nonce: str,
              signed_at_ms: Optional[int] = None) -> Dict[str, Any]:
@@ -264,7 +265,8 @@ class EventStream:
     async def next(self, timeout: Optional[float] = None) -> GatewayEvent:
         """The next event; `GatewayTimeoutError` after `timeout` seconds, StopAsyncIteration when closed."""
         try:
-            return await asyncio.wait_for(self.__anext__(), timeout)
+            event: GatewayEvent = await asyncio.wait_for(self.__anext__(), timeout)
+            return event
         except TimeoutError:
             raise GatewayTimeoutError(f"events({', '.join(sorted(self.names)) or '*'})", timeout or 0) from None
 
@@ -273,7 +275,7 @@ class EventStream:
 
     async def __anext__(self) -> GatewayEvent:
         item = await self._queue.get()
-        if item is _END:
+        if not isinstance(item, GatewayEvent):  # the end marker: stays queued for later readers
             self._queue.put_nowait(_END)
             raise StopAsyncIteration
         return item
@@ -399,9 +401,18 @@ class GatewayClient:
             except Exception as error:  # a failing predicate fails the wait, visibly
                 future.set_exception(error)
 
+        def expire() -> None:
+            if not future.done():
+                future.set_exception(GatewayTimeoutError(f"wait_for({event})", seconds))
+
         off = self.on(event, handler)
-        timer = loop.call_later(seconds, lambda: future.done() or future.set_exception(GatewayTimeoutError(f"wait_for({event})", seconds)))
-        future.add_done_callback(lambda _: (off(), timer.cancel()))
+        timer = loop.call_later(seconds, expire)
+
+        def done(_: "asyncio.Future[Any]") -> None:
+            off()
+            timer.cancel()
+
+        future.add_done_callback(done)
         return future
 
     def events(self, *names: str, max_queue: int = 10_000) -> EventStream:

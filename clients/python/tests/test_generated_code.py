@@ -91,3 +91,53 @@ def test_golden_client_has_one_async_method_per_rpc(tmp_path: Path) -> None:
     ping = inspect.signature(client.KubeclawClient.ping)
     assert ping.parameters["params"].default is None, "params without a required member may be left out"
     assert inspect.signature(client.KubeclawClient.notes_put).parameters["params"].default is inspect.Parameter.empty
+
+
+TYPED_USE = '''
+from kubeclaw_client import Events, KubeclawClient, types
+
+
+async def use(client: KubeclawClient) -> str:
+    health: types.HealthSummary = await client.health()
+    ack = await client.chat_send({"sessionKey": "main", "message": "hi", "idempotencyKey": "k"})
+    run_id: str = ack["runId"]
+    final = await client.wait_for(Events.CHAT, lambda e: e["runId"] == run_id and e["state"] != "delta")
+    client.on(Events.CHAT, lambda e: print(e["sessionKey"]))
+    return final["state"] if health["ok"] else ""
+'''
+
+MISTYPED_USE = '''
+from kubeclaw_client import Events, KubeclawClient
+
+
+async def use(client: KubeclawClient) -> None:
+    await client.chat_send({"sessionKey": "main"})
+    await client.sessions_list({"limit": "five"})
+    print((await client.wait_for(Events.CHAT))["noSuchMember"])
+'''
+
+
+def mypy(tmp_path: Path, source: str) -> "subprocess.CompletedProcess[str]":
+    import subprocess
+
+    (tmp_path / "use.py").write_text(source)
+    package = Path(kubeclaw_client.__file__).parent
+    return subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", "--cache-dir", str(tmp_path / "cache"),
+         str(package), str(tmp_path / "use.py")],
+        cwd=package.parent, capture_output=True, text=True, timeout=240)
+
+
+def test_the_package_and_a_typed_use_of_it_pass_mypy_strict(tmp_path: Path) -> None:
+    checked = mypy(tmp_path, TYPED_USE)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_mypy_rejects_params_and_event_members_the_spec_lacks(tmp_path: Path) -> None:
+    checked = mypy(tmp_path, MISTYPED_USE)
+    errors = [line for line in checked.stdout.splitlines() if "use.py" in line and ": error:" in line]
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    assert any(":6:" in line and "message" in line for line in errors), errors          # required keys missing
+    assert any(":7:" in line and "SessionsListParams" in line for line in errors), errors  # a member of the wrong type
+    assert any(":8:" in line and "noSuchMember" in line for line in errors), errors     # not a ChatEvent member
+    assert len(errors) == 3, errors
