@@ -200,6 +200,35 @@ def test_a_request_that_times_out_is_cancelled_on_the_gateway(gateway: Gateway) 
     run(scenario)
 
 
+def test_a_request_whose_caller_is_cancelled_is_cancelled_on_the_gateway(gateway: Gateway) -> None:
+    async def scenario() -> None:
+        frames: List[Tuple[str, Dict[str, Any]]] = []
+        sent = asyncio.Event()
+        answered = asyncio.Event()
+
+        def trace(direction: str, frame: Dict[str, Any]) -> None:
+            frames.append((direction, frame))
+            if direction == "sent" and frame.get("method") == "agent.wait":
+                sent.set()
+            if direction == "received" and frame.get("type") == "res" and not frame.get("ok"):
+                answered.set()
+
+        async with client_of(gateway, on_frame=trace) as client:
+            waiting = asyncio.create_task(client.agent_wait({"runId": str(uuid.uuid4()), "timeoutMs": 60_000}, timeout=60))
+            await asyncio.wait_for(sent.wait(), 10)
+            waiting.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await waiting
+            await asyncio.wait_for(answered.wait(), 10)
+            wait_id = next(f["id"] for d, f in frames if d == "sent" and f.get("method") == "agent.wait")
+            assert ("sent", {"type": "cancel", "id": wait_id}) in frames
+            answer = next(f for d, f in frames if d == "received" and f.get("id") == wait_id)
+            assert answer["error"]["details"]["reason"] == "cancelled"
+            assert (await client.health())["ok"] is True
+
+    run(scenario)
+
+
 def test_the_cli_prints_a_method_result_as_json(gateway: Gateway) -> None:
     package = Path(__file__).resolve().parents[1]
     done = subprocess.run(
