@@ -20,7 +20,7 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
-from typing import Any, Awaitable, Callable, List, Optional, TypeVar
+from typing import Any, Awaitable, Callable, Dict, List, Optional, TypeVar
 
 import pytest
 
@@ -56,9 +56,10 @@ class Child:
 
     running: List["Child"] = []
 
-    def __init__(self, arguments: List[str], environment: dict) -> None:
+    def __init__(self, arguments: List[str], environment: Dict[str, str]) -> None:
         self.process = subprocess.Popen(arguments, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                         stdin=subprocess.DEVNULL)
+        self.name = Path(arguments[0]).name
         self.output = ""
         self._lock = threading.Lock()
         self._reader = threading.Thread(target=self._drain, daemon=True)
@@ -67,7 +68,7 @@ class Child:
 
     def _drain(self) -> None:
         assert self.process.stdout is not None
-        for chunk in iter(lambda: self.process.stdout.read1(4096), b""):  # type: ignore[union-attr]
+        for chunk in iter(lambda: self.process.stdout.read1(4096), b""):  # type: ignore[attr-defined]
             with self._lock:
                 self.output += chunk.decode("utf-8", "replace")
 
@@ -81,10 +82,10 @@ class Child:
         def matched() -> bool:
             found[0] = re.search(pattern, self.text())
             if found[0] is None and self.process.poll() is not None:
-                raise AssertionError(f"{self.process.args[0]} exited ({self.process.returncode}) before {pattern!r}:\n{self.text()}")
+                raise AssertionError(f"{self.name} exited ({self.process.returncode}) before {pattern!r}:\n{self.text()}")
             return found[0] is not None
 
-        wait_until(matched, f"{pattern!r} from {self.process.args[0]}", timeout)
+        wait_until(matched, f"{pattern!r} from {self.name}", timeout)
         assert found[0] is not None
         return found[0]
 
@@ -121,7 +122,8 @@ signal.signal(signal.SIGTERM, _terminated)
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def build_dir() -> Path:
