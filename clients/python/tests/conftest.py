@@ -68,7 +68,7 @@ class Child:
 
     def _drain(self) -> None:
         assert self.process.stdout is not None
-        for chunk in iter(lambda: self.process.stdout.read1(4096), b""):  # type: ignore[attr-defined]
+        for chunk in iter(lambda: self.process.stdout.read1(4096), b""):  # type: ignore[attr-defined,union-attr]
             with self._lock:
                 self.output += chunk.decode("utf-8", "replace")
 
