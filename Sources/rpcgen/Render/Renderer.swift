@@ -25,6 +25,7 @@ enum RendererRegistry {
         MarkdownRenderer(),
         ConformanceRenderer(),
         TypeScriptRenderer(),
+        PythonRenderer(),
     ]
 
     static func renderer(named identifier: String) -> (any Renderer)? {

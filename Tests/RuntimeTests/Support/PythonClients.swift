@@ -17,6 +17,11 @@ enum PythonClients {
         return path
     }
 
+    /// The venv's python (made on first use).
+    static func python() async throws -> String {
+        try await interpreter.value
+    }
+
     /// Runs `Tests/PythonClients/<script>` with `arguments`; its exit status and output.
     static func run(_ script: String, _ arguments: [String], timeout: Duration = .seconds(180)) async throws -> (status: Int32?, output: String) {
         let python = try await interpreter.value
