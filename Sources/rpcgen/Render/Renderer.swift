@@ -25,6 +25,8 @@ enum RendererRegistry {
         MarkdownRenderer(),
         ConformanceRenderer(),
         TypeScriptRenderer(),
+        SwiftClientRenderer(),
+        SwiftMockExamplesRenderer(),
     ]
 
     static func renderer(named identifier: String) -> (any Renderer)? {
