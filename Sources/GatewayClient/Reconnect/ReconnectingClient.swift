@@ -185,19 +185,21 @@ public final class ReconnectingClient: Sendable {
         }
     }
 
-    /// Makes `session` the current connection if the client is still in `expected`; starts
-    /// reading it. False when the client was closed meanwhile.
+    /// Makes `session` the current connection if the client is still in `expected`, reports it
+    /// open, then starts reading it (its events wait in the session until then, so `open` comes
+    /// before the connection's first event). False when the client was closed meanwhile.
     private func install(_ session: GatewaySession, hello: HelloOk, from expected: ClientPhase) -> Bool {
-        let installed = state.withLock { state -> Bool in
+        state.withLock { state -> Bool in
             guard state.phase == expected else { return false }
             state.phase = .open
             state.session = session
             state.hello = hello
+            // Under the lock (the subscribers' lock is never held while taking this one): `open`
+            // is published before the pump that publishes this connection's events exists.
+            subscribers.publish(.open(hello))
             state.pump = Task { [weak self] in await self?.pump(session) }
             return true
         }
-        if installed { subscribers.publish(.open(hello)) }
-        return installed
     }
 
     /// Reads the connection's events until it ends, then reconnects (or closes).

@@ -37,13 +37,18 @@ struct SwiftMockExamplesRenderer: Renderer {
                     }
                 }
                 out.line("],")
-                out.line("events: [")
-                out.indented { out in
-                    for event in spec.events.filter({ !$0.examples.isEmpty }).sorted(by: { $0.name < $1.name }) {
-                        out.line("\(SwiftIdentifier.literal(event.name)): \(SwiftIdentifier.literal(event.examples[0])),")
+                let events = spec.events.filter { !$0.examples.isEmpty }.sorted { $0.name < $1.name }
+                if events.isEmpty {
+                    out.line("events: [:],")
+                } else {
+                    out.line("events: [")
+                    out.indented { out in
+                        for event in events {
+                            out.line("\(SwiftIdentifier.literal(event.name)): \(SwiftIdentifier.literal(event.examples[0])),")
+                        }
                     }
+                    out.line("],")
                 }
-                out.line("],")
                 out.line("fingerprint: \(SwiftIdentifier.literal(SwiftClientConstants.fingerprint(spec))))")
             }
         }
