@@ -148,4 +148,40 @@ struct MockGatewayTests {
             } == true)
         }
     }
+
+    @Test func anUnknownEventArrivesAsOther() async throws {
+        try await Self.withMock { mock, client in
+            let log = EventLog(client)
+            await mock.emit("custom.thing", payload: ["x": 1])
+            let other = try await log.first("the unknown event") { entry -> ReceivedEvent? in
+                if case .event(.other(let received)) = entry { return received }
+                return nil
+            }
+            #expect(other.name == "custom.thing")
+            #expect(other.frame.payload?["x"] == 1)
+        }
+    }
+
+    @Test func aReconnectRefusedForItsCredentialsStopsTheClient() async throws {
+        let first = try await MockGateway.start(token: Self.token)
+        let port = first.port
+        var options = clientOptions(first.url, token: Self.token)
+        options.reconnect = ReconnectPolicy(initialDelay: .milliseconds(50), maxDelay: .milliseconds(200))
+        let client = KubeclawClient(options: options)
+        try await client.start()
+        let log = EventLog(client)
+        await first.shutdown()
+        // The gateway comes back on the same port with another token: retrying cannot help.
+        let second = try await MockGateway.start(port: port, token: "rotated")
+        let final = try await log.first("the final close") { entry -> String? in
+            if case .close(_, let reason, false) = entry { return reason ?? "" }
+            return nil
+        }
+        #expect(final.contains("INVALID_REQUEST"))
+        #expect(client.phase == .closed)
+        let thrown = await #expect(throws: GatewayCallError.self) { _ = try await client.health() }
+        #expect(thrown.map { if case .connectionClosed = $0 { true } else { false } } == true)
+        await client.close()
+        await second.shutdown()
+    }
 }
