@@ -14,10 +14,13 @@ public struct GatewayClientOptions: Sendable {
     public var protocols: ClosedRange<Int> = 3...4
     /// A device identity to sign the handshake with (see ``DeviceIdentity``); nil connects without.
     public var device: DeviceIdentity?
-    /// `connect.client`: who is connecting.
+    /// `connect.client.id`: which client is connecting (`gateway-client`, `cli`, `test`, …).
     public var clientID: String = "gateway-client"
+    /// `connect.client.version`: the connecting program's version.
     public var clientVersion: String = "0.1.0"
+    /// `connect.client.mode`: `backend`, `cli`, `ui`, `node`, `probe`, `test`, …
     public var clientMode: String = "backend"
+    /// `connect.client.platform` (also signed by a device identity).
     public var platform: String = Self.currentPlatform
     /// `connect.role`.
     public var role: String = "operator"
