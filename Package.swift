@@ -14,6 +14,8 @@ let package = Package(
         .executable(name: "ollama-sim", targets: ["ollama-sim"]),
         .library(name: "GeneratedProtocol", targets: ["GeneratedProtocol"]),
         .library(name: "GatewayClient", targets: ["GatewayClient"]),
+        .library(name: "KubeclawClient", targets: ["KubeclawClient"]),
+        .library(name: "KubeclawMockGateway", targets: ["KubeclawMockGateway"]),
         .library(name: "Conformance", targets: ["Conformance"]),
         .plugin(name: "RPCGenPlugin", targets: ["RPCGenPlugin"]),
     ],
@@ -79,9 +81,32 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // A WebSocket client for the protocol: tests, the conformance runner, benchmarks.
+        // A WebSocket client for the protocol: tests, the conformance runner, benchmarks, and the
+        // runtime under the typed KubeclawClient (reconnects, seq gaps, cancel, device identity).
         .target(
             name: "GatewayClient",
+            dependencies: [
+                "GeneratedProtocol",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The typed Swift client: the methods and events generated from the spec (swift-client)
+        // over GatewayClient's ReconnectingClient.
+        .target(
+            name: "KubeclawClient",
+            dependencies: ["GatewayClient", "GeneratedProtocol"],
+            swiftSettings: swiftSettings,
+            plugins: ["RPCGenPlugin"]
+        ),
+        // A mock gateway serving the spec's examples (swift-mock) over a loopback WebSocket, for
+        // users' own tests.
+        .target(
+            name: "KubeclawMockGateway",
             dependencies: [
                 "GeneratedProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -89,7 +114,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            plugins: ["RPCGenPlugin"]
         ),
         // The conformance runner: the generated cases, run against any gateway URL.
         .target(
@@ -239,6 +265,16 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The typed Swift client against the real gateway (in-process, over loopback, with the
+        // Ollama simulator) and against the mock gateway.
+        .testTarget(
+            name: "KubeclawClientTests",
+            dependencies: [
+                "KubeclawClient", "KubeclawMockGateway", "KubeclawServer", "Runtime", "GatewayImpl", "OllamaSimulator",
+                "SwiftTestingSettings",
             ],
             swiftSettings: swiftSettings
         ),

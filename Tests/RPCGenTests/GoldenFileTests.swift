@@ -58,7 +58,7 @@ import Testing
     func pluginDeclaresRendererOutputs() throws {
         let plugin = try String(
             contentsOf: TestPaths.packageRoot.appendingPathComponent("Plugins/RPCGenPlugin/RPCGenPlugin.swift"), encoding: .utf8)
-        for identifier in ["swift-types", "swift-dispatcher", "conformance-swift"] {
+        for identifier in ["swift-types", "swift-dispatcher", "conformance-swift", "swift-client", "swift-mock"] {
             let renderer = try #require(RendererRegistry.renderer(named: identifier))
             let files = renderer.outputFileNames.map { "\"\($0)\"" }.joined(separator: ", ")
             #expect(plugin.contains("(\"\(identifier)\", [\(files)])"), "plugin entry for \(identifier) must list \(files)")

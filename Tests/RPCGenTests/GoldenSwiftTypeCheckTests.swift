@@ -10,6 +10,18 @@ import Testing
             try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
                 .filter { $0.hasSuffix(".swift") }.map { directory.appendingPathComponent($0).path }
         }
+        try await Self.typecheck(files)
+    }
+
+    @Test("the golden swift-mock table type-checks with the mock's hand-written MockExamples")
+    func goldenMockTableTypeChecks() async throws {
+        try await Self.typecheck([
+            TestPaths.packageRoot.appendingPathComponent("Sources/KubeclawMockGateway/MockExamples.swift").path,
+            TestPaths.golden.appendingPathComponent("swift-mock/MockExamples+Spec.swift").path,
+        ])
+    }
+
+    static func typecheck(_ files: [String]) async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["swiftc", "-typecheck", "-swift-version", "6", "-warnings-as-errors"] + files

@@ -211,6 +211,23 @@ public final class GatewaySession: Sendable {
         return try Self.result(of: response, method: method.rawValue)
     }
 
+    /// Sends the protocol's `cancel` frame (`{"type":"cancel","id":…}`): the gateway stops the
+    /// request with this id if it still runs, and answers it with an error. A request that
+    /// already timed out here gets no further answer (a late one shows up in ``frames``).
+    public func cancel(id: String) async throws {
+        let text: String
+        do {
+            text = String(decoding: try JSONEncoder().encode(CancelFrame(id: id)), as: UTF8.self)
+        } catch {
+            throw GatewayCallError.unencodableParams(method: "cancel", reason: "\(error)")
+        }
+        do {
+            try await connection.send(text: text)
+        } catch {
+            throw GatewayCallError.connectionClosed(code: connection.closeCode, reason: connection.closeReason)
+        }
+    }
+
     /// Sends text as it is, for malformed or hand-written frames. Replies to it, if any, show up in
     /// ``frames`` (as unmatched responses).
     public func sendRaw(text: String) async throws {

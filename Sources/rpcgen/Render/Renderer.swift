@@ -26,6 +26,8 @@ enum RendererRegistry {
         ConformanceRenderer(),
         TypeScriptRenderer(),
         PythonRenderer(),
+        SwiftClientRenderer(),
+        SwiftMockExamplesRenderer(),
     ]
 
     static func renderer(named identifier: String) -> (any Renderer)? {
