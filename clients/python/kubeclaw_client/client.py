@@ -16,12 +16,12 @@ PROTOCOL: Final = ProtocolInfo(
     max=4,
     versions=(3, 4),
     upstream="OpenClaw 2026.2.18",
-    fingerprint="07a3ca1da69c5eea",
+    fingerprint="1f5047691daa19aa",
 )
 """What this client was generated from: the protocol versions it speaks (offered as `[min, max]` in `connect`), the OpenClaw release whose schema the spec tracks, and a fingerprint of the spec's types and examples.
 """
 
-COMPATIBILITY: Final = "protocol versions 3–4 (offers [3, 4] in connect); spec tracking OpenClaw 2026.2.18; spec fingerprint 07a3ca1da69c5eea"
+COMPATIBILITY: Final = "protocol versions 3–4 (offers [3, 4] in connect); spec tracking OpenClaw 2026.2.18; spec fingerprint 1f5047691daa19aa"
 """The compatibility line: protocol versions and the spec revision, for logs and bug reports."""
 
 

@@ -16,7 +16,7 @@ struct PythonRenderer: Renderer {
     func render(_ spec: IRSpec) -> [RenderedFile] {
         let types = PythonTypesModule.render(spec)
         let examples = TypeScriptExamples.render(spec)
-        let fingerprint = TypeScriptRenderer.fingerprint(types + examples)
+        let fingerprint = ClientFingerprint.of(spec)
         return [
             RenderedFile(name: "types.py", contents: types),
             RenderedFile(name: "client.py", contents: PythonClientModule.render(spec, fingerprint: fingerprint)),

@@ -20,13 +20,8 @@ enum SwiftClientConstants {
             out.line("/// The published OpenClaw release whose schema the spec tracks.")
             out.line("public static let upstream: String? = \(spec.upstream.map(SwiftIdentifier.literal) ?? "nil")")
             out.line("/// FNV-1a (64 bit) of the spec's rendered types and examples, in hex.")
-            out.line("public static let fingerprint = \(SwiftIdentifier.literal(fingerprint(spec)))")
+            out.line("public static let fingerprint = \(SwiftIdentifier.literal(ClientFingerprint.of(spec)))")
         }
         return out.text
-    }
-
-    /// The TypeScript client's fingerprint, so both name a spec revision alike.
-    static func fingerprint(_ spec: IRSpec) -> String {
-        TypeScriptRenderer.fingerprint(TypeScriptDeclarations.render(spec) + TypeScriptExamples.render(spec))
     }
 }

@@ -49,7 +49,7 @@ struct SwiftMockExamplesRenderer: Renderer {
                     }
                     out.line("],")
                 }
-                out.line("fingerprint: \(SwiftIdentifier.literal(SwiftClientConstants.fingerprint(spec))))")
+                out.line("fingerprint: \(SwiftIdentifier.literal(ClientFingerprint.of(spec))))")
             }
         }
         return [RenderedFile(name: "MockExamples+Spec.swift", contents: out.text)]

@@ -15,7 +15,7 @@ struct TypeScriptRenderer: Renderer {
     func render(_ spec: IRSpec) -> [RenderedFile] {
         let types = TypeScriptDeclarations.render(spec)
         let examples = TypeScriptExamples.render(spec)
-        let fingerprint = Self.fingerprint(types + examples)
+        let fingerprint = ClientFingerprint.hash(types + examples)
         return [
             RenderedFile(name: "types.d.ts", contents: types),
             RenderedFile(name: "kubeclaw-client.js", contents: TypeScriptClientModule.renderModule(spec, fingerprint: fingerprint)),
@@ -27,17 +27,5 @@ struct TypeScriptRenderer: Renderer {
     /// The methods a client calls (all but the handshake).
     static func clientMethods(_ spec: IRSpec) -> [IRMethod] {
         spec.methods.filter { $0.name != handshakeMethod }.sorted { $0.name < $1.name }
-    }
-
-    /// FNV-1a (64 bit) of the rendered types and examples, in hex: names the spec revision a
-    /// generated client was made from (any change to a type or an example changes it).
-    static func fingerprint(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }

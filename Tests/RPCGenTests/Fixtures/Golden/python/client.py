@@ -16,12 +16,12 @@ PROTOCOL: Final = ProtocolInfo(
     max=4,
     versions=(3, 4),
     upstream="OpenClaw 2026.2.18",
-    fingerprint="80393cf31ac88e8d",
+    fingerprint="06c1bdcafd63fd3c",
 )
 """What this client was generated from: the protocol versions it speaks (offered as `[min, max]` in `connect`), the OpenClaw release whose schema the spec tracks, and a fingerprint of the spec's types and examples.
 """
 
-COMPATIBILITY: Final = "protocol versions 3–4 (offers [3, 4] in connect); spec tracking OpenClaw 2026.2.18; spec fingerprint 80393cf31ac88e8d"
+COMPATIBILITY: Final = "protocol versions 3–4 (offers [3, 4] in connect); spec tracking OpenClaw 2026.2.18; spec fingerprint 06c1bdcafd63fd3c"
 """The compatibility line: protocol versions and the spec revision, for logs and bug reports."""
 
 
