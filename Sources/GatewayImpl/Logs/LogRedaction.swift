@@ -14,9 +14,18 @@ public enum LogRedaction {
         #"(?i)((?:[a-z_-]*(?:token|secret|password|passwd|api[_-]?key|apikey|passphrase|private[_-]?key))"?\s*[=:]\s*"?)[^\s",}]+"#,
     ].compactMap { try? NSRegularExpression(pattern: $0) }
 
+    /// Per pattern, words one of which a line must contain (lowercased) for the pattern to match:
+    /// most lines contain none, and skip the regular expressions.
+    private static let triggers: [[String]] = [
+        ["bearer"],
+        ["kdt_"],
+        ["token", "secret", "passw", "api", "passphrase", "private"],
+    ]
+
     public static func redact(_ line: String) -> String {
         var text = SecretRedactor.redactURLs(in: line)
-        for (index, pattern) in patterns.enumerated() {
+        let lowered = text.lowercased()
+        for (index, pattern) in patterns.enumerated() where triggers[index].contains(where: lowered.contains) {
             let range = NSRange(text.startIndex..., in: text)
             let template = index == 1 ? placeholder : "$1" + placeholder
             text = pattern.stringByReplacingMatches(in: text, range: range, withTemplate: template)

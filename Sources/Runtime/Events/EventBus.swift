@@ -19,10 +19,16 @@ protocol EventSubscriber: AnyObject, Sendable {
 /// was sent.
 public final class EventBus: Sendable {
     private let subscribers = Mutex<[String: any EventSubscriber]>([:])
+    private let presenceBoard: PresenceBoard
+    /// A presence change waiting to be broadcast (at most one is kept: the broadcast sends the
+    /// list as it is then).
+    private let presenceChanges: (stream: AsyncStream<Void>, continuation: AsyncStream<Void>.Continuation)
     private let logger: Logger
 
-    public init(logger: Logger = Logger(label: "kubeclaw.events")) {
+    public init(logger: Logger = Logger(label: "kubeclaw.events"), presenceLimit: Int = 200) {
         self.logger = logger
+        self.presenceBoard = PresenceBoard(limit: presenceLimit)
+        self.presenceChanges = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Sends `event` to every connected client allowed to see it.
@@ -50,25 +56,33 @@ public final class EventBus: Sendable {
         subscribers.withLock { $0.count }
     }
 
-    /// The connected clients that are tracked for presence (all but `cli` ones), newest first.
+    /// The connected clients that are tracked for presence (all but `cli` ones), newest first,
+    /// at most the presence limit (OpenClaw's 200).
     public func presence() -> [PresenceEntry] {
-        subscribers.withLock { subscribers in subscribers.values.compactMap { $0.info?.presence } }
-            .sorted { $0.ts != $1.ts ? $0.ts > $1.ts : ($0.instanceId ?? "") < ($1.instanceId ?? "") }
+        presenceBoard.list()
     }
 
     func subscribe(_ subscriber: any EventSubscriber) {
         subscribers.withLock { $0[subscriber.connId] = subscriber }
-        if subscriber.info?.presence != nil { publishPresence() }
+        if let entry = subscriber.info?.presence {
+            presenceBoard.upsert(entry, for: subscriber.connId)
+            presenceChanges.continuation.yield()
+        }
     }
 
     func unsubscribe(_ connId: String) {
-        let removed = subscribers.withLock { $0.removeValue(forKey: connId) }
-        if removed?.info?.presence != nil { publishPresence() }
+        subscribers.withLock { _ = $0.removeValue(forKey: connId) }
+        if presenceBoard.remove(connId) { presenceChanges.continuation.yield() }
     }
 
-    /// A tracked client came or went: everyone allowed to read gets the new list.
-    private func publishPresence() {
-        publish(.presence(PresenceEvent(presence: presence())))
+    /// Broadcasts the presence list when tracked clients come or go: at once for a lone change,
+    /// then at most once per `window`, so a burst of connects (a rolling restart, a reconnect
+    /// storm) sends one list per window instead of one per connect to every connection.
+    func runPresence(window: Duration) async {
+        for await _ in presenceChanges.stream {
+            publish(.presence(PresenceEvent(presence: presence())))
+            guard (try? await Task.sleep(for: window)) != nil else { return }
+        }
     }
 
     /// Sends `tick` every `interval` until cancelled; a client that is behind skips a tick.

@@ -100,6 +100,7 @@ public final class GatewayServer<Methods: GatewayMethods>: Service, Sendable {
             group.addTask {
                 await self.eventBus.runTicks(every: self.configuration.tickInterval, now: { GatewayConnection<Methods>.nowMs() })
             }
+            group.addTask { await self.eventBus.runPresence(window: .milliseconds(250)) }
             await trigger.wait()
             await drain(webSocketServer: webSocketServer)
             try? await httpServer.channel.close()
