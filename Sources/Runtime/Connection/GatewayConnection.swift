@@ -178,7 +178,13 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
         case .ignore:
             return
         case .handshake(let request):
-            await handshake(request)
+            // In a child task, awaited (no frame is read meanwhile): the async frames of the
+            // handshake (auth, `connect`, the hello-ok snapshot) come from the child's task
+            // allocator, which is freed when it ends. Run on this task, they would grow its
+            // allocator by some 30 KB that stays with the connection for its whole life.
+            await withDiscardingTaskGroup { handshakeTask in
+                handshakeTask.addTask { await self.handshake(request) }
+            }
         case .refuse(let id, let error, let code):
             reject(id, error, close: code)
         case .respond(let response, let code):
