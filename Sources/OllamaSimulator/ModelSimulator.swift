@@ -110,7 +110,9 @@ public struct ModelSimulator: Sendable {
         do {
             server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .serverChannelOption(.backlog, value: 256)
+                // A gateway starting 1,000 chats within a second opens as many connections at
+                // once; with a backlog of 256 the rest failed to connect (the `stream` benchmark).
+                .serverChannelOption(.backlog, value: 4096)
                 .bind(host: host, port: port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)

@@ -60,7 +60,8 @@ struct Launcher: Sendable {
         }
     }
 
-    /// `kubeclaw serve --rate-limit 0` with a fresh data directory and token, on free ports,
+    /// `kubeclaw serve --rate-limit 0 --max-runs-per-client 0` (no budget, no cap on concurrent
+    /// runs: the harness's clients all share one address) with a fresh data directory and token, on free ports,
     /// returned once `/readyz` answers 200. `started` is the instant just before the spawn.
     func startGateway(ollamaURL: String, readyTimeout: Duration = .seconds(60)) async throws -> (system: RunningSystem, started: ContinuousClock.Instant) {
         var lastError: (any Error)?
@@ -72,7 +73,7 @@ struct Launcher: Sendable {
             let dataDirectory = "\(runDirectory)/data-\(UUID().uuidString.prefix(8))"
             let arguments = [
                 "serve", "--host", "127.0.0.1", "--port", String(port), "--http-port", String(httpPort), "--data-dir", dataDirectory,
-                "--ollama-url", ollamaURL, "--rate-limit", "0", "--log-level", "warning",
+                "--ollama-url", ollamaURL, "--rate-limit", "0", "--max-runs-per-client", "0", "--log-level", "warning",
             ] + gatewayArguments
             let started = ContinuousClock.now
             let process = try ChildProcess(

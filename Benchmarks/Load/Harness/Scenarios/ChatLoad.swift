@@ -2,7 +2,7 @@ import Foundation
 import NIOCore
 
 /// Chats through a gateway, watched by connections that record every delta's latency: the
-/// engine of `stream` (many sessions, few watchers) and `fanout` (one session, many watchers).
+/// engine of `stream` (many sessions, few watchers) and `fanout` (few sessions, many watchers).
 struct ChatLoad: Sendable {
     struct Outcome: Sendable {
         var watched = ChatWatcher.Result()

@@ -17,7 +17,7 @@ struct Settings: Sendable {
     /// The simulator's replies: pieces per reply and pieces per second.
     var pieces = 250
     var piecesPerSecond = 50.0
-    /// fanout: watchers of one session and the chats streaming in it at once.
+    /// fanout: watching connections and the chats streaming at once (a session each).
     var fanoutWatchers = 500
     var fanoutChats = 32
     /// startup: runs (the median is reported).

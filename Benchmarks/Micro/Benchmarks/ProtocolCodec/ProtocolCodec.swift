@@ -2,10 +2,13 @@ import Benchmark
 import Foundation
 import GeneratedProtocol
 
-// The per-frame work of today's hot path, with the GeneratedProtocol API as the gateway uses
-// it (Dispatcher.decode / decodeParams, JSONValue(encoding:) in route, JSONEncoder for the
-// frame, GatewayEvent.payloadValue() for events). Time and allocations per operation; the
-// hot-path work of issue 11 is measured against these. Run: swift package benchmark --target ProtocolCodec
+// The per-frame work of the hot path with the GeneratedProtocol API: as the gateway did it
+// before issue 11 (a result turned into a JSONValue — encode + decode — then the frame encoded;
+// an event's payload as a JSONValue), and as it does it now (the result encoded once and spliced
+// into its envelope by DispatchedResponse; the event's payload encoded straight from the typed
+// value). Params are decoded from the parsed frame without JSON text in between (JSONValue's
+// own decoder) in both. Time and allocations per operation.
+// Run: swift package benchmark --target ProtocolCodec
 
 /// The `health` request a client sends.
 let healthRequest = Data(#"{"type":"req","id":"42","method":"health","params":{}}"#.utf8)
@@ -49,7 +52,20 @@ func encodeHealthResponse(_ summary: HealthSummary, id: String, encoder: JSONEnc
     return try encoder.encode(ResponseFrame(id: id, ok: true, payload: payload))
 }
 
-/// An event frame's bytes, as EncodedEvent builds them (payload encoded once, then wrapped).
+/// Outbound, today: the result encoded once, spliced into its envelope.
+func encodeHealthResponseOnce(_ summary: HealthSummary, id: String) throws -> Data {
+    try DispatchedResponse.result(id: id, payload: try JSONEncoder.frames.encode(summary)).encoded()
+}
+
+/// An event frame's bytes, today: the payload encoded from the typed event, then wrapped.
+func encodeEventOnce(_ event: GatewayEvent, seq: Int) throws -> Data {
+    var frame = Data(#"{"type":"event","event":"\#(event.name.rawValue)","payload":"#.utf8)
+    frame.append(try event.encodedPayload(with: JSONEncoder.frames))
+    frame.append(Data(#","seq":\#(seq)}"#.utf8))
+    return frame
+}
+
+/// An event frame's bytes, as EncodedEvent built them before (payload as a JSONValue, then wrapped).
 func encodeEvent(_ event: GatewayEvent, seq: Int, encoder: JSONEncoder) throws -> Data {
     var frame = Data(#"{"type":"event","event":"\#(event.name.rawValue)","payload":"#.utf8)
     frame.append(try encoder.encode(event.payloadValue()))
@@ -101,6 +117,31 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations {
             _ = try decodeHealthRequest(healthRequest)
             blackHole(try encodeHealthResponse(summary, id: "42", encoder: encoder))
+        }
+    }
+
+    Benchmark("health response: encode once (typed → frame)") { benchmark in
+        let summary = try JSONDecoder().decode(HealthSummary.self, from: healthSummaryJSON)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(try encodeHealthResponseOnce(summary, id: "42"))
+        }
+    }
+
+    Benchmark("health round trip: decode + validate + encode once") { benchmark in
+        let summary = try JSONDecoder().decode(HealthSummary.self, from: healthSummaryJSON)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            _ = try decodeHealthRequest(healthRequest)
+            blackHole(try encodeHealthResponseOnce(summary, id: "42"))
+        }
+    }
+
+    Benchmark("chat delta event: encode once (typed → frame)") { benchmark in
+        let event = GatewayEvent.chat(chatDelta(seq: 7))
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(try encodeEventOnce(event, seq: 7))
         }
     }
 
