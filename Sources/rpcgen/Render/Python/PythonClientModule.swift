@@ -134,11 +134,11 @@ enum PythonClientModule {
     private static func writeMethod(_ method: IRMethod, spec: IRSpec, names: PythonTypeNames, into out: inout CodeWriter) {
         let name = PythonIdentifier.method(method.name)
         let params = "T.\(names.name([method.paramsType]))", result = "T.\(names.name([method.resultType]))"
-        let optional = paramsAreOptional(method, spec)
+        let optional = ClientMethodFacts.paramsAreOptional(method, spec)
         let parameter = optional ? "params: Optional[\(params)] = None" : "params: \(params)"
         out.line("async def \(name)(self, \(parameter), *, timeout: Optional[float] = None) -> \(result):")
         out.indented { out in
-            docstring(methodParagraphs(method, spec: spec), into: &out)
+            docstring(ClientMethodFacts.paragraphs(method, spec: spec, since: { "Since OpenClaw \($0)." }), into: &out)
             let argument = optional ? "params if params is not None else {}" : "params"
             out.line("return cast(\(PythonIdentifier.literal(result)), await self.request(\(PythonIdentifier.literal(method.name)), \(argument), timeout=timeout))")
         }
@@ -150,24 +150,6 @@ enum PythonClientModule {
                 + "raising `GatewayError`. Connection, handshake, events, timeouts and reconnects are "
                 + "`GatewayClient`'s (runtime.py).",
         ]
-    }
-
-    private static func methodParagraphs(_ method: IRMethod, spec: IRSpec) -> [String] {
-        var paragraphs = [method.summary]
-        paragraphs.append("Scope: " + (method.scope.map { "`\($0)`" } ?? "none") + ".")
-        if method.protocols != spec.allProtocols {
-            paragraphs.append("Only in protocol " + method.protocols.map(String.init).joined(separator: ", ") + ".")
-        }
-        if !method.emits.isEmpty { paragraphs.append("Emits: " + method.emits.map { "`\($0)`" }.joined(separator: ", ") + ".") }
-        if !method.errors.isEmpty { paragraphs.append("Errors: " + method.errors.map { "`\($0)`" }.joined(separator: ", ") + ".") }
-        if let since = method.since { paragraphs.append("Since OpenClaw \(since).") }
-        return paragraphs
-    }
-
-    /// A method whose params object has no required member may be called without params.
-    private static func paramsAreOptional(_ method: IRMethod, _ spec: IRSpec) -> Bool {
-        guard case .object(let object)? = spec.types.first(where: { $0.name == method.paramsType }) else { return false }
-        return !object.properties.contains { $0.required }
     }
 
     private static func docstring(_ paragraphs: [String], into out: inout CodeWriter) {

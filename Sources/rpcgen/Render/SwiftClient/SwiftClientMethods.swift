@@ -12,7 +12,7 @@ enum SwiftClientMethods {
             for (index, method) in TypeScriptRenderer.clientMethods(spec).enumerated() {
                 if index > 0 { out.line() }
                 for line in SwiftClientRenderer.docComment(paragraphs(method, spec: spec)) { out.line(line) }
-                let parameter = paramsAreOptional(method, spec)
+                let parameter = ClientMethodFacts.paramsAreOptional(method, spec, constantsFilled: true)
                     ? "_ params: \(method.paramsType) = \(method.paramsType)()"
                     : "_ params: \(method.paramsType)"
                 out.block(
@@ -26,23 +26,11 @@ enum SwiftClientMethods {
     }
 
     private static func paragraphs(_ method: IRMethod, spec: IRSpec) -> [String] {
-        var paragraphs = ["`\(method.name)`: \(method.summary)"]
-        paragraphs.append("Scope: " + (method.scope.map { "`\($0)`" } ?? "none") + ".")
-        if method.protocols != spec.allProtocols {
-            paragraphs.append("Only in protocol " + method.protocols.map(String.init).joined(separator: ", ") + ".")
-        }
-        if !method.emits.isEmpty { paragraphs.append("Emits: " + method.emits.map { "`\($0)`" }.joined(separator: ", ") + ".") }
-        if !method.errors.isEmpty { paragraphs.append("Errors: " + method.errors.map { "`\($0)`" }.joined(separator: ", ") + ".") }
-        if let since = method.since { paragraphs.append("Since OpenClaw \(since).") }
+        var paragraphs = ClientMethodFacts.paragraphs(method, spec: spec, since: { "Since OpenClaw \($0)." })
+        paragraphs[0] = "`\(method.name)`: \(method.summary)"
         paragraphs.append(
             "- Throws: `GatewayCallError.rpc` when the gateway answers with an error, `.timedOut` after `timeout` "
                 + "(the request is then cancelled with a `cancel` frame), `.connectionClosed` when not connected.")
         return paragraphs
-    }
-
-    /// A method whose params object has no required member may be called without params.
-    static func paramsAreOptional(_ method: IRMethod, _ spec: IRSpec) -> Bool {
-        guard case .object(let object)? = spec.types.first(where: { $0.name == method.paramsType }) else { return false }
-        return !object.properties.contains { $0.required && $0.constant == nil }
     }
 }

@@ -19,9 +19,9 @@ enum TypeScriptClientModule {
             }
             for method in TypeScriptRenderer.clientMethods(spec) {
                 out.line()
-                comment(methodParagraphs(method, spec: spec), into: &out)
+                comment(ClientMethodFacts.paragraphs(method, spec: spec, since: { "@since OpenClaw \($0)" }), into: &out)
                 let name = TypeScriptIdentifier.method(method.name)
-                let parameter = paramsAreOptional(method, spec) ? "params = {}" : "params"
+                let parameter = ClientMethodFacts.paramsAreOptional(method, spec) ? "params = {}" : "params"
                 out.block("\(name)(\(parameter), options)") { out in
                     out.line("return this.request(\(TypeScriptIdentifier.literal(method.name)), params, options);")
                 }
@@ -56,8 +56,8 @@ enum TypeScriptClientModule {
             out.line("waitFor(event: string, predicate?: (payload: any) => boolean, timeoutMs?: number): Promise<any>;")
             for method in TypeScriptRenderer.clientMethods(spec) {
                 out.line()
-                comment(methodParagraphs(method, spec: spec), into: &out)
-                let optional = paramsAreOptional(method, spec) ? "?" : ""
+                comment(ClientMethodFacts.paragraphs(method, spec: spec, since: { "@since OpenClaw \($0)" }), into: &out)
+                let optional = ClientMethodFacts.paramsAreOptional(method, spec) ? "?" : ""
                 out.line("\(TypeScriptIdentifier.method(method.name))(params\(optional): T.\(method.paramsType), options?: RequestOptions): Promise<T.\(method.resultType)>;")
             }
         }
@@ -128,24 +128,6 @@ enum TypeScriptClientModule {
                 + "throwing `GatewayRequestError`. Connection, handshake, events, timeouts and reconnects are "
                 + "`GatewayClient`'s (runtime.js).",
         ]
-    }
-
-    private static func methodParagraphs(_ method: IRMethod, spec: IRSpec) -> [String] {
-        var paragraphs = [method.summary]
-        paragraphs.append("Scope: " + (method.scope.map { "`\($0)`" } ?? "none") + ".")
-        if method.protocols != spec.allProtocols {
-            paragraphs.append("Only in protocol " + method.protocols.map(String.init).joined(separator: ", ") + ".")
-        }
-        if !method.emits.isEmpty { paragraphs.append("Emits: " + method.emits.map { "`\($0)`" }.joined(separator: ", ") + ".") }
-        if !method.errors.isEmpty { paragraphs.append("Errors: " + method.errors.map { "`\($0)`" }.joined(separator: ", ") + ".") }
-        if let since = method.since { paragraphs.append("@since OpenClaw \(since)") }
-        return paragraphs
-    }
-
-    /// A method whose params object has no required member may be called without params.
-    private static func paramsAreOptional(_ method: IRMethod, _ spec: IRSpec) -> Bool {
-        guard case .object(let object)? = spec.types.first(where: { $0.name == method.paramsType }) else { return false }
-        return !object.properties.contains { $0.required }
     }
 
     private static func comment(_ paragraphs: [String], into out: inout CodeWriter) {
