@@ -52,7 +52,6 @@ struct MockConnection {
                 }
                 guard try await handshake(id: id, params: json["params"]) else { return }
                 connected = true
-                connections.markConnected(self.id)
                 continue
             }
             try await answer(id: id, method: method, params: json["params"])
@@ -77,6 +76,9 @@ struct MockConnection {
             members["protocol"] = .integer(version)
             hello = .object(members)
         }
+        // Connected before hello-ok is written: once a client has its hello-ok, `emit` reaches
+        // it (marked after the write, an event emitted right after `start()` could miss it).
+        connections.markConnected(self.id)
         try await respond(id: id, result: hello)
         return true
     }
