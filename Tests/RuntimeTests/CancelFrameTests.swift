@@ -1,3 +1,4 @@
+import Foundation
 import GatewayClient
 @testable import GatewayImpl
 import GeneratedProtocol
@@ -26,6 +27,37 @@ import Testing
             #expect(try await session.request("health").ok)
             await session.close()
         }
+    }
+
+    @Test("a cancel in the same TCP write as its request (read before the request's task starts) still cancels it", .timeLimit(.minutes(1)))
+    func cancelRightBehindTheRequest() async throws {
+        try await withGateway { gateway in
+            let port = gateway.addresses.webSocketPort
+            try await RawConnection.with(port: port) { connection in
+                try await connection.write(RawWebSocket.upgradeRequest(port: port))
+                guard await connection.read(until: RawWebSocket.isUpgraded) else { throw TestFailure("no 101 Switching Protocols") }
+                try await connection.write(try RawWebSocket.connect(token: gateway.token))
+                guard await connection.read(until: { Self.answer(to: "raw-connect", in: $0) != nil }) else { throw TestFailure("connect was not answered") }
+                for round in 0..<10 {
+                    let id = "wait-\(round)"
+                    let request = #"{"type":"req","id":"\#(id)","method":"agent.wait","params":{"runId":"never-\#(round)","timeoutMs":120000}}"#
+                    try await connection.write(RawWebSocket.text(request) + RawWebSocket.text(#"{"type":"cancel","id":"\#(id)"}"#))
+                    guard await connection.read(until: { Self.answer(to: id, in: $0) != nil }, limit: .seconds(20)) else {
+                        throw TestFailure("\(id) was not answered: the cancel behind it was lost")
+                    }
+                    let answer = try #require(Self.answer(to: id, in: connection.received))
+                    #expect(answer["ok"] == false)
+                    #expect(answer["error"]?["details"]?["reason"] == "cancelled", "round \(round)")
+                }
+            }
+        }
+    }
+
+    /// The response frame to request `id` among the server frames in `bytes`.
+    private static func answer(to id: String, in bytes: [UInt8]) -> JSONValue? {
+        RawWebSocket.serverFrames(in: bytes).lazy
+            .compactMap { try? JSONValue.parse(Data($0.payload)) }
+            .first { $0["type"] == "res" && $0["id"]?.stringValue == id }
     }
 
     @Test("a cancel for an id that is not running is ignored: no answer, the connection carries on")

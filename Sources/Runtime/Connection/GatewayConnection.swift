@@ -283,9 +283,10 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
         case .run:
             guard let context = state.withLock({ $0.context }) else { return }
             await inFlight.acquire()
+            let ticket = inFlight.register(id: request.id)
             requests.addTask { [self] in
                 defer { inFlight.release() }
-                await inFlight.run(id: request.id) { [self] in
+                await inFlight.run(ticket) { [self] in
                     let start = ContinuousClock.now
                     await environment.dispatcher.dispatch(request, context: context, protocol: info.protocolVersion) { response in
                         environment.metrics.request(

@@ -14,7 +14,16 @@ final class InFlightRequests: Sendable {
 
     private struct Registration {
         var token: Int
-        var task: Task<Void, Never>
+        /// nil until the request's task starts.
+        var task: Task<Void, Never>?
+        /// A `cancel` came before the task started: it is cancelled as it starts.
+        var cancelled = false
+    }
+
+    /// A request registered under its id before its task starts (``register(id:)``).
+    struct Ticket: Sendable {
+        let id: String
+        let token: Int
     }
 
     private let limit: Int
@@ -53,32 +62,49 @@ final class InFlightRequests: Sendable {
         slot?.resume()
     }
 
-    /// Runs `work` as the request `id` until it finishes, cancellable by ``cancel(id:)`` (and by
-    /// cancelling the calling task, when the connection ends). The entry is removed when
-    /// `work` returns, so the map holds only running requests.
-    func run(id: String, _ work: @escaping @Sendable () async -> Void) async {
-        let task = Task { await work() }
-        let token = state.withLock { state in
+    /// Registers request `id` at once, before its task is started: a `cancel` that arrives
+    /// next (clients send it right behind the request) finds it even if ``run(_:_:)`` has not
+    /// begun yet.
+    func register(id: String) -> Ticket {
+        state.withLock { state in
             state.nextToken += 1
-            state.tasks[id, default: []].append(Registration(token: state.nextToken, task: task))
-            return state.nextToken
+            state.tasks[id, default: []].append(Registration(token: state.nextToken))
+            return Ticket(id: id, token: state.nextToken)
         }
+    }
+
+    /// Runs `work` as the registered request until it finishes, cancellable by ``cancel(id:)``
+    /// (and by cancelling the calling task, when the connection ends). The entry is removed when
+    /// `work` returns, so the map holds only admitted requests that have not answered.
+    func run(_ ticket: Ticket, _ work: @escaping @Sendable () async -> Void) async {
+        let task = Task { await work() }
+        let cancelledEarly = state.withLock { state -> Bool in
+            guard let index = state.tasks[ticket.id]?.firstIndex(where: { $0.token == ticket.token }) else { return false }
+            state.tasks[ticket.id]?[index].task = task
+            return state.tasks[ticket.id]?[index].cancelled ?? false
+        }
+        if cancelledEarly { task.cancel() }
         await withTaskCancellationHandler {
             await task.value
         } onCancel: {
             task.cancel()
         }
         state.withLock { state in
-            state.tasks[id]?.removeAll { $0.token == token }
-            if state.tasks[id]?.isEmpty == true { state.tasks[id] = nil }
+            state.tasks[ticket.id]?.removeAll { $0.token == ticket.token }
+            if state.tasks[ticket.id]?.isEmpty == true { state.tasks[ticket.id] = nil }
         }
     }
 
-    /// Cancels the running requests with this id; false when none runs.
+    /// Cancels the requests with this id, started or not; false when none is registered.
     @discardableResult
     func cancel(id: String) -> Bool {
-        let tasks = state.withLock { $0.tasks[id]?.map(\.task) ?? [] }
-        for task in tasks { task.cancel() }
-        return !tasks.isEmpty
+        let tasks: [Task<Void, Never>?]? = state.withLock { state in
+            guard var registrations = state.tasks[id] else { return nil }
+            for index in registrations.indices { registrations[index].cancelled = true }
+            state.tasks[id] = registrations
+            return registrations.map(\.task)
+        }
+        for task in tasks ?? [] { task?.cancel() }
+        return tasks != nil
     }
 }
