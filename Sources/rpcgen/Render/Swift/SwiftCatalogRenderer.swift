@@ -437,13 +437,9 @@ enum SwiftCatalogRenderer {
                 }
             }
             writer.line()
-            writer.line("/// The payload as a JSON value.")
+            writer.line("/// The payload as a JSON value (its encoded text, parsed).")
             writer.block("public func payloadValue() throws -> JSONValue") { writer in
-                writer.block("switch self") { writer in
-                    for event in spec.events {
-                        writer.line("case .\(SwiftIdentifier.member(event.name))(let payload): try JSONValue(encoding: payload)")
-                    }
-                }
+                writer.line("try JSONValue.parse(encodedPayload(with: JSONEncoder()))")
             }
             writer.line()
             writer.line("/// The payload's JSON text, encoded straight from the typed value.")

@@ -391,13 +391,9 @@ public enum GatewayEvent: Sendable, Equatable {
         }
     }
 
-    /// The payload as a JSON value.
+    /// The payload as a JSON value (its encoded text, parsed).
     public func payloadValue() throws -> JSONValue {
-        switch self {
-            case .connectChallenge(let payload): try JSONValue(encoding: payload)
-            case .note(let payload): try JSONValue(encoding: payload)
-            case .noteChanged(let payload): try JSONValue(encoding: payload)
-        }
+        try JSONValue.parse(encodedPayload(with: JSONEncoder()))
     }
 
     /// The payload's JSON text, encoded straight from the typed value.

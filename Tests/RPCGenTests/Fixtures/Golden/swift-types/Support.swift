@@ -153,8 +153,7 @@ public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Decodes this value as `type`, straight from the value: no JSON text in between. Numbers
     /// decode as JSONDecoder decodes them (an integer type takes only an exact, in-range value).
     public func decode<T: Decodable>(as type: T.Type) throws -> T {
-        if T.self == JSONValue.self, let value = self as? T { return value }
-        return try T(from: JSONValueDecoder(value: self, codingPath: []))
+        try JSONValueDecoder(value: self, codingPath: []).decodeValue(as: type)
     }
 
     /// JSON text of this value.
