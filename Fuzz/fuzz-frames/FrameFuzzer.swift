@@ -12,9 +12,11 @@ import Logging
 /// - as a frame of a connected `operator.admin` client: the `Admission` and the real `Gateway`
 ///   (over a temporary SQLite store; the model backend is a closed port),
 ///
-/// and every answer encoded as `GatewayConnection` sends it. A request may take at most
-/// `FrameFuzzer.requestDeadline`; then it is cancelled, and one that ignores the cancellation
-/// is reported as a hang (a crash, so libFuzzer keeps the input).
+/// and every answer encoded as `GatewayConnection` sends it. Requests run one at a time on a
+/// ``RequestWorker``, which also waits for the chat runs a request started, so each input ends
+/// with what it allocated freed. A request may take at most `FrameFuzzer.requestDeadline`; then
+/// it is cancelled, and one that ignores the cancellation is reported as a hang (a crash, so
+/// libFuzzer keeps the input).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzFrame(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     FrameFuzzer.shared.run(Data(bytes: bytes, count: count))
@@ -29,6 +31,7 @@ final class FrameFuzzer: Sendable {
     let assembly: GatewayAssembly
     let environment: ConnectionEnvironment<Gateway>
     let subject: Handshake.Subject
+    let worker: RequestWorker
     /// The state machine of a connection whose `connect` was admitted (all scopes).
     let connected: ConnectionStateMachine
 
@@ -50,6 +53,13 @@ final class FrameFuzzer: Sendable {
             try! await GatewayAssembly(configuration, logger: logger)
         }!
         self.assembly = assembly
+        let chat = assembly.gateway.chat
+        worker = RequestWorker(deadline: Self.requestDeadline, cancelDeadline: Self.cancelDeadline) {
+            // A `chat.send` run outlives its request; its backend is a closed port, so it ends soon.
+            while await chat.activeRunCount() > 0 {
+                try? await Task.sleep(for: .milliseconds(1))
+            }
+        }
         environment = ConnectionEnvironment(
             configuration: runtime, dispatcher: Dispatcher(methods: assembly.gateway), makeContext: CallerContext.init(connection:),
             eventBus: EventBus(logger: logger), deviceTokens: assembly.gateway.devices, metrics: GatewayMetrics(), logger: logger)
@@ -92,7 +102,7 @@ final class FrameFuzzer: Sendable {
         case .handshake(let request):
             let environment = environment
             let subject = subject
-            let response = Self.request(request) {
+            let response = answer(request) {
                 switch await environment.handshake.evaluate(request, for: subject) {
                 case .admitted(let info):
                     await environment.dispatcher.dispatch(request, context: environment.makeContext(info), protocol: info.protocolVersion)
@@ -110,17 +120,17 @@ final class FrameFuzzer: Sendable {
                 encode(.frame(Dispatcher<Gateway>.errorResponse(id: request.id, error)))
             case .run:
                 let environment = environment
-                encode(Self.request(request) {
+                encode(answer(request) {
                     await environment.dispatcher.dispatch(request, context: environment.makeContext(info), protocol: info.protocolVersion)
                 })
             }
         }
     }
 
-    /// Runs one request to its answer, cancelling it after `requestDeadline`.
-    private static func request(_ request: IncomingRequest, _ body: @escaping @Sendable () async -> DispatchedResponse) -> DispatchedResponse {
-        if let answer = block(deadline: requestDeadline, body) { return answer }
-        fatalError("request \(request.method.rawValue) ignored its cancellation for \(cancelDeadline)")
+    /// Runs one request to its answer on the worker, cancelling it after `requestDeadline`.
+    private func answer(_ request: IncomingRequest, _ body: @escaping @Sendable () async -> DispatchedResponse) -> DispatchedResponse {
+        if let answer = worker.run(body) { return answer }
+        fatalError("request \(request.method.rawValue) ignored its cancellation for \(Self.cancelDeadline)")
     }
 
     private func encode(_ response: DispatchedResponse) {
@@ -131,8 +141,8 @@ final class FrameFuzzer: Sendable {
         }
     }
 
-    /// Waits for `body` on this (non-cooperative) thread; after `deadline` the task is cancelled
-    /// and given `cancelDeadline` to end. nil when it did not.
+    /// Waits for `body` on this (non-cooperative) thread, for the one-time setup; after
+    /// `deadline` the task is cancelled and given `cancelDeadline` to end. nil when it did not.
     private static func block<T: Sendable>(deadline: Duration, _ body: @escaping @Sendable () async -> T) -> T? {
         let done = DispatchSemaphore(value: 0)
         let result = ResultBox<T>()

@@ -23,11 +23,19 @@ final class ChildProcess {
         try? output.close()
     }
 
-    /// PATH and HOME only: no token or other setting leaks in from the test's environment.
+    /// PATH and HOME only: no token or other setting leaks in from the test's environment. The
+    /// sanitizers' options pass through, so a sanitized `kubeclaw` (`KUBECLAW_BUILD_DIR`) reports
+    /// where the run asks it to (docs/security.md, "Sanitizers on the test suite").
     static var minimalEnvironment: [String: String] {
         let environment = ProcessInfo.processInfo.environment
-        return ["PATH": environment["PATH"] ?? "/usr/bin:/bin", "HOME": environment["HOME"] ?? "/tmp"]
+        var minimal = ["PATH": environment["PATH"] ?? "/usr/bin:/bin", "HOME": environment["HOME"] ?? "/tmp"]
+        for name in sanitizerOptions {
+            minimal[name] = environment[name]
+        }
+        return minimal
     }
+
+    private static let sanitizerOptions = ["TSAN_OPTIONS", "ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS"]
 
     /// Runs a short command to its end (at most `timeout`, then it is killed): exit status
     /// (nil if it did not exit by itself) and output.
