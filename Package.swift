@@ -120,7 +120,12 @@ let package = Package(
         // The conformance runner: the generated cases, run against any gateway URL.
         .target(
             name: "Conformance",
-            dependencies: ["GatewayClient", "GeneratedProtocol"],
+            dependencies: [
+                "GatewayClient", "GeneratedProtocol",
+                // The preflight's TCP probe.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The gateway assembled from its parts, as `kubeclaw serve` runs it (and tests build it).

@@ -45,27 +45,48 @@ extension GatewayConformanceTests {
         return (process.terminationStatus, String(decoding: try Data(contentsOf: outputURL), as: UTF8.self))
     }
 
-    @Test("kubeclaw conformance passes against our gateway: exit 0, a line per case, a table, the final line, a JSON report")
+    /// The lines of a run's output that report a case (`[ 3/20] PASS  …`), without the counter.
+    static func caseLines(_ output: String) -> [Substring] {
+        output.split(separator: "\n").compactMap { line in
+            guard line.hasPrefix("["), let end = line.firstIndex(of: "]") else { return nil }
+            return line[line.index(end, offsetBy: 2)...]
+        }
+    }
+
+    @Test("kubeclaw conformance passes against our gateway: exit 0, the preflight, a line per case, a table, the final line, JSON, JUnit and HTML")
     func commandPassesAgainstOurGateway() async throws {
         try await withConformanceGateway { gateway in
-            let json = FileManager.default.temporaryDirectory.appendingPathComponent("conformance-\(UUID().uuidString).json")
-            defer { try? FileManager.default.removeItem(at: json) }
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("conformance-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
             let (status, output) = try await Self.kubeclaw([
                 "conformance", "--url", gateway.url.absoluteString, "--token", gateway.token,
-                "--only", "protocol/*", "--only", "method/health/*", "--timeout", "15", "--json", json.path,
+                "--only", "protocol/*", "--only", "method/health/*", "--timeout", "15", "--strict",
+                "--json", directory.appendingPathComponent("r.json").path, "--junit", directory.appendingPathComponent("r.xml").path,
+                "--html", directory.appendingPathComponent("r.html").path,
             ])
             #expect(status == 0, "\(output)")
             let lines = output.split(separator: "\n").map(String.init)
-            let selected = ConformanceSuite.cases.filter { $0.id.hasPrefix("protocol/") || $0.id.hasPrefix("method/health/") }
-            // The runner speaks protocol 4 by default; the cases of protocol 3 only are skipped.
-            let applicable = selected.filter { $0.protocols.contains(ConformanceSuite.newestProtocol) }
-            #expect(applicable.count < selected.count, "protocol/negotiate-3 applies to protocol 3 only")
-            #expect(lines.filter { $0.hasPrefix("PASS  ") }.count == applicable.count, "\(output)")
+            #expect(lines.first == "preflight tcp: ok — connected to 127.0.0.1:\(gateway.url.port ?? 0)" + lines[0].suffix(from: lines[0].range(of: " (")!.lowerBound), "\(output)")
+            #expect(lines.contains { $0.hasPrefix("preflight connect: ok — hello-ok, protocol \(ConformanceSuite.newestProtocol)") }, "\(output)")
+            // Without --protocol the run speaks the newest version the gateway accepts: that profile runs, and nothing else.
+            let profile = ConformanceSuite.cases.filter {
+                ($0.id.hasPrefix("protocol/") || $0.id.hasPrefix("method/health/")) && $0.protocols.contains(ConformanceSuite.newestProtocol)
+            }
+            let cases = Self.caseLines(output)
+            #expect(cases.count == profile.count, "\(output)")
+            #expect(cases.allSatisfy { $0.hasPrefix("PASS  ") }, "\(output)")
+            #expect(lines.contains { $0.hasPrefix("[1/\(profile.count)] PASS  ") || $0.hasPrefix("[ 1/\(profile.count)] PASS  ") }, "progress counts the cases")
             #expect(lines.contains { $0.hasPrefix("health ") }, "the table has a row per method")
-            #expect(lines.last == "\(applicable.count) passed, 0 failed, \(selected.count - applicable.count) skipped", "\(output)")
-            let report = try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any]
-            #expect(report?["failed"] as? Int == 0)
-            #expect((report?["results"] as? [Any])?.count == selected.count)
+            #expect(lines.last == "\(profile.count) passed, 0 failed", "\(output)")
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("r.json"))) as? [String: Any])
+            #expect(report["schema"] as? String == "kubeclaw-conformance-report/1")
+            #expect((report["totals"] as? [String: Int])?["failed"] == 0)
+            #expect((report["results"] as? [Any])?.count == profile.count)
+            let junit = try String(contentsOf: directory.appendingPathComponent("r.xml"), encoding: .utf8)
+            #expect(junit.contains(#"<testsuites name="kubeclaw conformance" tests="\#(profile.count)" failures="0" skipped="0""#), "\(junit.prefix(300))")
+            let html = try String(contentsOf: directory.appendingPathComponent("r.html"), encoding: .utf8)
+            #expect(html.contains("<p class=\"score\">100.0 %</p>"))
         }
     }
 
@@ -77,12 +98,31 @@ extension GatewayConformanceTests {
                     ["conformance", "--url", proxy.url.absoluteString, "--token", gateway.token, "--timeout", "8"]
                         + expectation.failing.sorted().flatMap { ["--only", $0] })
                 #expect(status == 1, "\(output)")
-                let failures = output.split(separator: "\n").filter { $0.hasPrefix("FAIL  ") }
+                let failures = Self.caseLines(output).filter { $0.hasPrefix("FAIL  ") }
                 #expect(failures.count == expectation.failing.count, "\(output)")
                 for failure in failures {
                     #expect(failure.contains(expectation.message), "\(failure)")
                 }
                 #expect(output.split(separator: "\n").last == "0 passed, \(expectation.failing.count) failed", "\(output)")
+            }
+        }
+    }
+
+    @Test("kubeclaw conformance against a gateway whose handshake never completes: one explanation, exit 3, within the preflight's limit")
+    func commandExplainsASilentGateway() async throws {
+        try await withConformanceGateway { gateway in
+            try await DefectiveGateway.with(upstream: gateway.url, defect: .silent) { proxy in
+                let started = ContinuousClock.now
+                let (status, output) = try await Self.kubeclaw(["conformance", "--url", proxy.url.absoluteString, "--token", gateway.token])
+                let elapsed = ContinuousClock.now - started
+                #expect(status == 3, "\(output)")
+                let explanations = output.split(separator: "\n").filter { $0.hasPrefix("The gateway cannot be tested: the handshake never completes") }
+                #expect(explanations.count == 1, "\(output)")
+                #expect(Self.caseLines(output).allSatisfy { $0.hasPrefix("BLOCKED  ") }, "\(output)")
+                // The preflight's limits (3 + 5 + 0.75 + 8 s) bound the run, not 30 s per case;
+                // the slack is for process start on a loaded machine.
+                #expect(elapsed < .seconds(60), "took \(elapsed)")
+                print("silent gateway: kubeclaw conformance ended in \(elapsed)")
             }
         }
     }

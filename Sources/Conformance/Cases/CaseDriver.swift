@@ -106,13 +106,20 @@ final class CaseDriver {
     /// The handshake params the runner sends: the configured protocol version, a CLI client,
     /// every scope, the token when there is one. `auth` is replaced by `credentials` when given.
     func connectParams(minProtocol: Int? = nil, maxProtocol: Int? = nil, credentials: ConnectParams.Auth?? = .none) -> JSONValue {
+        Self.connectParams(configuration: configuration, minProtocol: minProtocol, maxProtocol: maxProtocol, credentials: credentials)
+    }
+
+    /// ``connectParams(minProtocol:maxProtocol:credentials:)`` for `configuration` (the preflight's too).
+    static func connectParams(
+        configuration: ConformanceConfiguration, minProtocol: Int?, maxProtocol: Int?, credentials: ConnectParams.Auth??
+    ) -> JSONValue {
         let minProtocol = minProtocol ?? configuration.protocolVersion
         let maxProtocol = maxProtocol ?? configuration.protocolVersion
         let auth = credentials ?? configuration.token.map { ConnectParams.Auth(token: $0) }
         let params = ConnectParams(
             auth: auth,
             client: .init(id: .init(rawValue: "cli"), instanceId: configuration.instanceId, mode: .init(rawValue: "cli"),
-                          platform: Self.platform, version: configuration.clientVersion),
+                          platform: platform, version: configuration.clientVersion),
             maxProtocol: maxProtocol, minProtocol: minProtocol, role: "operator", scopes: Scope.allCases.map(\.rawValue))
         return (try? JSONValue(encoding: params)) ?? [:]
     }

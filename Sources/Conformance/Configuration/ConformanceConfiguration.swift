@@ -33,6 +33,15 @@ public struct ConformanceConfiguration: Sendable {
     /// apply to it are skipped, and every frame is judged by that version's rules. Default: the
     /// newest version of the spec.
     public var protocolVersion = ConformanceSuite.newestProtocol
+    /// Let the gateway choose: the preflight's `connect` offers every version of the spec and the
+    /// run speaks the one hello-ok names (the newest the gateway accepts) instead of
+    /// ``protocolVersion``. `kubeclaw conformance` without `--protocol` does this.
+    public var negotiatesProtocol = false
+    /// Check TCP, the upgrade and the handshake before the cases; when the gateway cannot be
+    /// tested, explain that once and mark the cases that need what failed `blocked`.
+    public var preflight = true
+    /// A skipped case fails the run (`--strict`): every case must have been able to judge.
+    public var strict = false
 
     public init(url: URL, token: String? = nil) {
         self.url = url

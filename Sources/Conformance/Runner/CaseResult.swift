@@ -4,6 +4,8 @@ public struct CaseResult: Sendable, Equatable, Codable {
         case pass
         case fail
         case skip
+        /// Not run: the preflight showed the gateway cannot give the case what it needs.
+        case blocked
     }
 
     /// The case id, e.g. `method/chat.send/valid/0`.

@@ -24,24 +24,66 @@ public struct ConformanceRunner: Sendable {
         return cases.filter { testCase in patterns.contains { $0.matches(testCase.id) } }
     }
 
-    /// Runs the selected cases; `progress` sees each result as soon as it is known.
+    /// The longest the preflight can take: each step's limit, and the challenge grace.
+    public var preflightLimit: Duration { Preflight(configuration: configuration, protocols: 0...0).worstCase }
+
+    /// The preflight alone (``ConformanceConfiguration/preflight``): how far a client gets.
+    public func preflight() async -> PreflightReport {
+        let protocols = ConformanceSuite.protocols
+        let range = configuration.negotiatesProtocol
+            ? (protocols.first ?? configuration.protocolVersion)...(protocols.last ?? configuration.protocolVersion)
+            : configuration.protocolVersion...configuration.protocolVersion
+        return await Preflight(configuration: configuration, protocols: range).run()
+    }
+
+    /// Runs the preflight (or takes `preflight`, already run), then the selected cases of the
+    /// protocol version the run speaks; `progress` sees each result as soon as it is known, with
+    /// its position (1-based) and the number of cases.
     public func run(
         _ cases: [ConformanceCase] = ConformanceSuite.cases,
-        progress: @Sendable (CaseResult) -> Void = { _ in }
+        preflight given: PreflightReport? = nil,
+        progress: @Sendable (CaseResult, _ position: Int, _ total: Int) -> Void = { _, _, _ in }
     ) async -> ConformanceReport {
         let started = Date()
         let clock = ContinuousClock.now
+        var configuration = configuration
+        let preflight: PreflightReport?
+        if let given {
+            preflight = given
+        } else {
+            preflight = configuration.preflight ? await self.preflight() : nil
+        }
+        if configuration.negotiatesProtocol, let negotiated = preflight?.negotiatedProtocol,
+           ConformanceSuite.protocols.contains(negotiated) {
+            configuration.protocolVersion = negotiated
+        }
+        let runner = ConformanceRunner(configuration: configuration)
         let ledger = EventLedger()
         let rateLimits = RateLimitMemory()
+        // The profile: only the cases of the version this run speaks.
+        let selected = runner.selectedCases(from: cases).filter { $0.protocols.contains(configuration.protocolVersion) }
         var results: [CaseResult] = []
-        for testCase in selectedCases(from: cases) {
-            let result = await run(testCase, ledger: ledger, rateLimits: rateLimits)
-            progress(result)
+        for (index, testCase) in selected.enumerated() {
+            var result: CaseResult
+            if let preflight, preflight.level < testCase.requiredLevel {
+                result = CaseResult(
+                    id: testCase.id, group: testCase.group, summary: testCase.summary, outcome: .blocked,
+                    reason: "blocked by the preflight: " + (preflight.failedStep.map { "\($0.step.rawValue) — \($0.detail)" } ?? "the gateway cannot be tested"),
+                    flags: Self.names(testCase.flags))
+            } else {
+                result = await runner.run(testCase, ledger: ledger, rateLimits: rateLimits)
+            }
+            if configuration.strict, result.outcome == .skip {
+                result.outcome = .fail
+                result.reason = "skipped, and --strict allows no skip: " + (result.reason ?? "")
+            }
+            progress(result, index + 1, selected.count)
             results.append(result)
         }
         return ConformanceReport(
             target: configuration.url.absoluteString, startedAt: started, durationMs: (ContinuousClock.now - clock).milliseconds,
-            results: results, unknownEvents: ledger.unknownEvents)
+            results: results, unknownEvents: ledger.unknownEvents, protocolVersion: configuration.protocolVersion,
+            preflight: preflight)
     }
 
     private func run(_ testCase: ConformanceCase, ledger: EventLedger, rateLimits: RateLimitMemory) async -> CaseResult {

@@ -12,6 +12,9 @@ enum Defect: String, Sendable, CaseIterable, CustomTestStringConvertible {
     case seqGoesBackwards
     /// `chat` events in state `final` are never sent.
     case noFinalEvent
+    /// Nothing the gateway sends reaches the client: the upgrade succeeds, the handshake never
+    /// completes (a gateway that waits for something the client never sends).
+    case silent
 
     var testDescription: String { rawValue }
 
@@ -30,6 +33,8 @@ enum Defect: String, Sendable, CaseIterable, CustomTestStringConvertible {
         case .seqGoesBackwards:
             guard frame["type"]?.stringValue == "event", let seq = frame["seq"]?.intValue else { return text }
             return frame.setting(["seq"], to: .integer(1_000_000 - seq)).description
+        case .silent:
+            return nil
         case .noFinalEvent:
             let isFinal = frame["type"]?.stringValue == "event" && frame["event"]?.stringValue == "chat"
                 && frame["payload"]?["state"]?.stringValue == "final"

@@ -24,6 +24,8 @@ struct ConformanceRenderer: Renderer {
             writer.line("public static let protocols: [Int] = [\(plan.protocols.map(String.init).joined(separator: ", "))]")
             writer.line("/// The version the runner speaks unless told otherwise.")
             writer.line("public static let newestProtocol = \(plan.protocols.last ?? 1)")
+            writer.line("/// The suite's revision: a hash of this file, so any change to a case changes it (reports carry it).")
+            writer.line("public static let version = \(versionPlaceholder)")
             writer.line()
             writer.line("/// The envelope schemas every frame is validated against.")
             let frames = plan.frames
@@ -48,8 +50,11 @@ struct ConformanceRenderer: Renderer {
             }
             writer.line("]")
         }
-        return writer.text
+        let text = writer.text
+        return text.replacing(versionPlaceholder, with: literal(ClientFingerprint.hash(text)))
     }
+
+    private static let versionPlaceholder = "<suite version>"
 
     private static func write(_ testCase: ConformancePlan.Case, into writer: inout CodeWriter) {
         writer.line("ConformanceCase(")
