@@ -336,4 +336,9 @@ if Context.environment["KUBECLAW_FUZZ"] != nil {
             linkerSettings: fuzzerLinking
         ),
     ]
+    // fuzz-frames drives internals of these (`@testable import`), in optimised builds too
+    // (`-c release`: the long runs); no other module needs rebuilding for that.
+    for target in package.targets where ["Runtime", "KubeclawServer"].contains(target.name) {
+        target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-enable-testing"])]
+    }
 }
