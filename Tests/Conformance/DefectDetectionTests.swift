@@ -1,5 +1,6 @@
 import Conformance
 import Foundation
+import GeneratedProtocol
 import Testing
 
 /// Each injected defect fails exactly the cases that check the broken rule, and the failure
@@ -59,6 +60,27 @@ extension GatewayConformanceTests {
                 let reason = try #require(report.result("protocol/seq-increasing")?.reason)
                 #expect(reason.range(of: #"^seq \d+ after \d+ on one connection"#, options: .regularExpression) != nil, "\(reason)")
                 #expect(report.result("protocol/seq-increasing")?.excerpt?.contains("\"seq\"") == true)
+            }
+        }
+    }
+}
+
+extension GatewayConformanceTests {
+    @Test("a gateway that refuses everything after the handshake fails every invalid-example case: the follow-up request is refused too")
+    func refusingEverythingFailsInvalidExamples() async throws {
+        try await withConformanceGateway { gateway in
+            try await DefectiveGateway.with(upstream: gateway.url, defect: .refusesEverything) { proxy in
+                var configuration = Self.configuration(proxy.url, token: gateway.token)
+                configuration.only = ["method/*/invalid/*"]
+                let report = await ConformanceRunner(configuration: configuration).run()
+                let invalidExamples = report.results.filter { result in
+                    ConformanceSuite.cases.contains { if case .invalidExample = $0.kind { $0.id == result.id } else { false } }
+                }
+                #expect(invalidExamples.count > 20)
+                for result in invalidExamples {
+                    #expect(result.outcome == .fail, "\(TextReport.line(result))")
+                    #expect(result.reason?.contains("response, `health` was answered INVALID_REQUEST: refused by the defect") == true, "\(TextReport.line(result))")
+                }
             }
         }
     }

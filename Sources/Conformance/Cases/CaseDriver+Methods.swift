@@ -19,11 +19,12 @@ extension CaseDriver {
         notes.append("answered with a declared error, accepted because the example depends on gateway state: \(FrameText.describeResponse(response))")
     }
 
-    /// `ok: false` with the example's error code; the connection stays open.
-    func invalidExample(_ request: ConformanceRequest, _ rejection: ConformanceRejection) async throws {
+    /// `ok: false` with the example's error code; the connection stays open and usable: it
+    /// answers `probe` with `ok`.
+    func invalidExample(_ request: ConformanceRequest, _ rejection: ConformanceRejection, probe: ConformanceRequest?) async throws {
         let connection = try await connected()
         let response = try await call(connection, request.method, params: request.params)
-        try await expect(response, rejection, on: connection)
+        try await expect(response, rejection, on: connection, probe: probe)
         if connection.log.snapshot.ended {
             throw CaseVerdict.fail("after the \(rejection.code) response \(connection.describeEnd); the connection must stay open")
         }

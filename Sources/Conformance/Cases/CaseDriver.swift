@@ -55,8 +55,8 @@ final class CaseDriver {
             try await connectRejected(params: params, rejection)
         case .validExample(let request, let resultSchema, let acceptedErrors):
             try await validExample(request, resultSchema: resultSchema, acceptedErrors: acceptedErrors)
-        case .invalidExample(let request, let rejection):
-            try await invalidExample(request, rejection)
+        case .invalidExample(let request, let rejection, let probe):
+            try await invalidExample(request, rejection, probe: probe)
         case .chatOrdering(let run):
             try await chatOrdering(run)
         case .abortDuringStream(let run, let abort, let history):

@@ -12,6 +12,9 @@ enum Defect: String, Sendable, CaseIterable, CustomTestStringConvertible {
     case seqGoesBackwards
     /// `chat` events in state `final` are never sent.
     case noFinalEvent
+    /// Every successful response after the handshake becomes `INVALID_REQUEST`: a gateway that
+    /// refuses everything, which must not pass the invalid-example cases.
+    case refusesEverything
     /// Nothing the gateway sends reaches the client: the upgrade succeeds, the handshake never
     /// completes (a gateway that waits for something the client never sends).
     case silent
@@ -35,6 +38,14 @@ enum Defect: String, Sendable, CaseIterable, CustomTestStringConvertible {
             return frame.setting(["seq"], to: .integer(1_000_000 - seq)).description
         case .silent:
             return nil
+        case .refusesEverything:
+            guard frame["type"]?.stringValue == "res", frame["ok"]?.boolValue == true,
+                  frame["payload"]?["type"]?.stringValue != "hello-ok", let id = frame["id"]
+            else { return text }
+            return JSONValue.object([
+                "type": "res", "id": id, "ok": false,
+                "error": ["code": "INVALID_REQUEST", "message": "refused by the defect"],
+            ]).description
         case .noFinalEvent:
             let isFinal = frame["type"]?.stringValue == "event" && frame["event"]?.stringValue == "chat"
                 && frame["payload"]?["state"]?.stringValue == "final"

@@ -128,7 +128,7 @@ struct ConformancePlan: Sendable, Equatable {
         case connectExample(params: String, resultSchema: String, accepted: [Rejection])
         case connectRejected(params: String, Rejection)
         case validExample(Request, resultSchema: String, acceptedErrors: [String])
-        case invalidExample(Request, Rejection)
+        case invalidExample(Request, Rejection, probe: Request?)
         case chatOrdering(Run)
         case abortDuringStream(Run, Abort, History?)
         case historyContainsExchange(Run, History)

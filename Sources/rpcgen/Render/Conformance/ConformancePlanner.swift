@@ -174,7 +174,7 @@ struct ConformancePlanner {
             let rejection = ConformancePlan.Rejection(code: example.error, closeCode: isConnect ? policy : nil)
             let kind: ConformancePlan.Kind = isConnect
                 ? .connectRejected(params: example.params, rejection)
-                : .invalidExample(.init(method: method.name, params: example.params), rejection)
+                : .invalidExample(.init(method: method.name, params: example.params), rejection, probe: probeRequest())
             cases.append(.init(
                 id: "method/\(method.name)/invalid/\(index)", group: method.name,
                 summary: "\(method.name) invalid params \(exampleLabel(example.name, index)): \(describe(rejection))",

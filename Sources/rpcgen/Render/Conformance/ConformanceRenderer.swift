@@ -107,8 +107,8 @@ struct ConformanceRenderer: Renderer {
             return ".connectRejected(params: \(literal(params)), \(self.rejection(rejection)))"
         case .validExample(let request, let resultSchema, let acceptedErrors):
             return ".validExample(\(self.request(request)), resultSchema: \(literal(resultSchema)), acceptedErrors: [\(acceptedErrors.map(literal).joined(separator: ", "))])"
-        case .invalidExample(let request, let rejection):
-            return ".invalidExample(\(self.request(request)), \(self.rejection(rejection)))"
+        case .invalidExample(let request, let rejection, let probe):
+            return ".invalidExample(\(self.request(request)), \(self.rejection(rejection)), probe: \(probe.map(self.request) ?? "nil"))"
         case .chatOrdering(let run):
             return ".chatOrdering(\(self.run(run)))"
         case .abortDuringStream(let run, let abort, let history):

@@ -9,7 +9,7 @@ public enum ConformanceSuite {
     /// The version the runner speaks unless told otherwise.
     public static let newestProtocol = 4
     /// The suite's revision: a hash of this file, so any change to a case changes it (reports carry it).
-    public static let version = "9304ef1d937448df"
+    public static let version = "81e2e1c1c852ad95"
 
     /// The envelope schemas every frame is validated against.
     public static let frames = ConformanceFrames(request: "RequestFrame", response: "ResponseFrame", event: "EventFrame", error: "ErrorShape")
@@ -198,7 +198,7 @@ public enum ConformanceSuite {
             id: "method/notes.put/invalid/0",
             group: "notes.put",
             summary: "notes.put invalid params \"text too long\": INVALID_REQUEST, connection stays open",
-            kind: .invalidExample(ConformanceRequest(method: "notes.put", params: "{\"key\":\"n1\",\"text\":\"this text is longer than twenty\"}"), ConformanceRejection(code: "INVALID_REQUEST", closeCode: nil)),
+            kind: .invalidExample(ConformanceRequest(method: "notes.put", params: "{\"key\":\"n1\",\"text\":\"this text is longer than twenty\"}"), ConformanceRejection(code: "INVALID_REQUEST", closeCode: nil), probe: ConformanceRequest(method: "ping", params: "{}")),
             flags: [],
             protocols: [3, 4]
         ),
@@ -206,7 +206,7 @@ public enum ConformanceSuite {
             id: "method/notes.put/invalid/1",
             group: "notes.put",
             summary: "notes.put invalid params \"unknown field\": INVALID_REQUEST, connection stays open",
-            kind: .invalidExample(ConformanceRequest(method: "notes.put", params: "{\"colour\":\"red\",\"key\":\"n1\",\"text\":\"x\"}"), ConformanceRejection(code: "INVALID_REQUEST", closeCode: nil)),
+            kind: .invalidExample(ConformanceRequest(method: "notes.put", params: "{\"colour\":\"red\",\"key\":\"n1\",\"text\":\"x\"}"), ConformanceRejection(code: "INVALID_REQUEST", closeCode: nil), probe: ConformanceRequest(method: "ping", params: "{}")),
             flags: [],
             protocols: [3, 4]
         ),
@@ -222,7 +222,7 @@ public enum ConformanceSuite {
             id: "method/notes.watch/invalid/0",
             group: "notes.watch",
             summary: "notes.watch invalid params #0: INVALID_REQUEST, connection stays open",
-            kind: .invalidExample(ConformanceRequest(method: "notes.watch", params: "{}"), ConformanceRejection(code: "INVALID_REQUEST", closeCode: nil)),
+            kind: .invalidExample(ConformanceRequest(method: "notes.watch", params: "{}"), ConformanceRejection(code: "INVALID_REQUEST", closeCode: nil), probe: ConformanceRequest(method: "ping", params: "{}")),
             flags: [],
             protocols: [4]
         ),
@@ -238,7 +238,7 @@ public enum ConformanceSuite {
             id: "method/ping/invalid/0",
             group: "ping",
             summary: "ping invalid params #0: INVALID_REQUEST, connection stays open",
-            kind: .invalidExample(ConformanceRequest(method: "ping", params: "{\"probe\":\"yes\"}"), ConformanceRejection(code: "INVALID_REQUEST", closeCode: nil)),
+            kind: .invalidExample(ConformanceRequest(method: "ping", params: "{\"probe\":\"yes\"}"), ConformanceRejection(code: "INVALID_REQUEST", closeCode: nil), probe: ConformanceRequest(method: "ping", params: "{}")),
             flags: [],
             protocols: [3, 4]
         ),

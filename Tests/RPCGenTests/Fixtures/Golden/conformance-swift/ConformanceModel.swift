@@ -229,8 +229,10 @@ public enum ConformanceCaseKind: Sendable, Equatable {
     /// The example's params are answered `ok` with a result valid against `resultSchema`, or —
     /// when the example depends on server state — with one of `acceptedErrors`.
     case validExample(ConformanceRequest, resultSchema: String, acceptedErrors: [String])
-    /// The invalid params are refused with the rejection's code.
-    case invalidExample(ConformanceRequest, ConformanceRejection)
+    /// The invalid params are refused with the rejection's code, and the connection still
+    /// answers `probe` (a method every client may call) with `ok`: a gateway that refuses
+    /// everything does not pass.
+    case invalidExample(ConformanceRequest, ConformanceRejection, probe: ConformanceRequest?)
     /// A run is acked with its id, then streamed: deltas with cumulative text, then exactly one
     /// terminal event, all carrying the run id, nothing after the end.
     case chatOrdering(ConformanceRun)
