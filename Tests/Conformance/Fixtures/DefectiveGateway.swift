@@ -9,7 +9,7 @@ import NIOWebSocket
 /// gateway sends: the test fixture that proves the conformance suite can fail, and names why.
 ///
 /// Each client connection gets its own upstream connection; client frames go up unchanged
-/// (text, binary, close), gateway messages come down through ``Defect/rewrite(_:)``, and the
+/// (text, binary, close), gateway messages come down through a ``DefectRewriter``, and the
 /// gateway's close code and reason are relayed. Built like any NIO server: the typed WebSocket
 /// upgrader and `NIOAsyncChannel`.
 final class DefectiveGateway: Sendable {
@@ -107,16 +107,24 @@ final class DefectiveGateway: Sendable {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     // Gateway → client, through the defect; then the gateway's close, relayed.
+                    let rewriter = defect.rewriter()
                     while let message = try? await upstream.receive() {
                         switch message {
                         case .text(let text):
-                            guard let rewritten = defect.rewrite(text) else { continue }
-                            try? await outbound.write(WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: rewritten)))
+                            for rewritten in rewriter.messages(for: text) {
+                                try? await outbound.write(WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: rewritten)))
+                            }
+                            if rewriter.closeAfterThis {
+                                try? await outbound.write(closeFrame(code: 1011, reason: "closed by the defect"))
+                                await upstream.close()
+                                return
+                            }
                         case .binary(let bytes):
                             try? await outbound.write(WebSocketFrame(fin: true, opcode: .binary, data: ByteBuffer(bytes: bytes)))
                         }
                     }
-                    try? await outbound.write(closeFrame(code: upstream.closeCode ?? 1006, reason: upstream.closeReason ?? ""))
+                    let code = rewriter.closeCode(upstream.closeCode ?? 1006)
+                    try? await outbound.write(closeFrame(code: code, reason: upstream.closeReason ?? ""))
                 }
                 group.addTask {
                     // Client → gateway, unchanged.
