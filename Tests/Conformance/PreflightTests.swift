@@ -41,7 +41,8 @@ extension GatewayConformanceTests {
             let preflight = try #require(report.preflight)
             #expect(preflight.level == .webSocket)
             #expect(preflight.explanation?.contains("Check --token") == true, "\(preflight.explanation ?? "")")
-            #expect(preflight.excerpt?.contains("INVALID_REQUEST") == true)
+            #expect(preflight.explanation?.contains("refused the runner's connect (INVALID_REQUEST") == true, "\(preflight.explanation ?? "")")
+            #expect(preflight.excerpt?.hasPrefix("{") == true, "the refusal's frame, for the report")
             for result in report.results {
                 let testCase = try #require(ConformanceSuite.cases.first { $0.id == result.id })
                 switch testCase.kind {
