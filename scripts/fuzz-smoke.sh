@@ -4,6 +4,9 @@
 #
 #   scripts/fuzz-smoke.sh                 # ~60 s of fuzzing in all (plus the build)
 #   FUZZ_SECONDS=600 scripts/fuzz-smoke.sh  # longer: FUZZ_SECONDS split the same way
+#   FUZZ_CONFIG=release FUZZ_BUILD_ONLY=1 scripts/fuzz-smoke.sh
+#                                         # an optimised build (.build-fuzz-release) for long runs
+#                                         # (docs/security.md, "Runs"); no fuzzing
 #
 # The build lives in .build-fuzz (ASan + coverage for every module, so it shares nothing with
 # .build). New corpus entries go to a temporary directory: the committed corpus only changes
@@ -13,10 +16,12 @@ cd "$(dirname "$0")/.."
 
 total=${FUZZ_SECONDS:-60}
 jobs=${FUZZ_BUILD_JOBS:-2}
+config=${FUZZ_CONFIG:-debug}
 scratch=.build-fuzz
+if [ "$config" = release ]; then scratch=.build-fuzz-release; fi
 # ASan everywhere, libFuzzer's coverage everywhere; only the fuzzers link libFuzzer itself
 # (Package.swift). lld: gold fails on ASan's symbols.
-flags=(-c debug --scratch-path "$scratch" -j "$jobs"
+flags=(-c "$config" --scratch-path "$scratch" -j "$jobs"
     -Xswiftc -sanitize=address
     -Xswiftc -sanitize-coverage=edge,indirect-calls,trace-cmp,inline-8bit-counters,pc-table
     -Xswiftc -use-ld=lld)
@@ -34,6 +39,7 @@ for fuzzer in fuzz-spec fuzz-frames; do
 done
 rm -f "$build_log"
 echo "fuzz build: $((SECONDS - build_started)) s"
+if [ -n "${FUZZ_BUILD_ONLY:-}" ]; then exit 0; fi
 
 # Fuzz/lsan.supp: two kinds of one-time Swift runtime allocations that LSan cannot see are held.
 export LSAN_OPTIONS="suppressions=$PWD/Fuzz/lsan.supp:print_suppressions=0"
@@ -46,7 +52,7 @@ run() {
     shift 3
     mkdir -p "$work/$corpus" "$work/artifacts"
     echo "== $fuzzer: $seconds s"
-    if ! "$scratch/debug/$fuzzer" "$work/$corpus" "Fuzz/Corpus/$corpus" \
+    if ! "$scratch/$config/$fuzzer" "$work/$corpus" "Fuzz/Corpus/$corpus" \
         -max_total_time="$seconds" -timeout=30 -rss_limit_mb=3072 -print_final_stats=1 \
         -artifact_prefix="$work/artifacts/" "$@" 2>"$work/$fuzzer.log"; then
         tail -60 "$work/$fuzzer.log" >&2

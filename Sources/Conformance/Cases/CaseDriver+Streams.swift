@@ -169,7 +169,12 @@ extension CaseDriver {
                 throw CaseVerdict.fail("`\(history.method)` was refused: \(FrameText.describeResponse(response))", excerpt: FrameText.excerpt(response))
             }
             try expectValid(response.json?["payload"], schema: history.resultSchema, of: "\(history.method) result", frame: response)
-            found = Self.exchange(in: response.json?["payload"]?[history.messagesField]?.arrayValue ?? [], marker: marker, history: history)
+            let messages = response.json?["payload"]?[history.messagesField]?.arrayValue ?? []
+            found = Self.exchange(in: messages, marker: marker, history: history)
+            if found.user, !Self.isNewest(marker: marker, in: messages, history: history) {
+                throw CaseVerdict.fail(
+                    "`\(history.method)` lists an older user message after this run's: messages must be oldest first", excerpt: FrameText.excerpt(response))
+            }
             let ended = RunEvents(run: run, runId: runId, log: connection.log.snapshot).terminals.first
             // Done when the reply is there and final: the run ended, or the reply stopped changing.
             if let reply = found.assistant, ended != nil || (!reply.isEmpty && reply == previousReply) { break }
@@ -187,6 +192,15 @@ extension CaseDriver {
                 throw CaseVerdict.fail("the assistant reply in `\(history.method)` \"\(FrameText.excerpt(b))\" is not the \(events.state(of: end) ?? "final") event's text \"\(FrameText.excerpt(a))\"")
             }
         }
+    }
+
+    /// Whether the user message containing `marker` is the last user message: the run just
+    /// ended, so in a history listed oldest first nothing a user said comes after it.
+    static func isNewest(marker: String, in messages: [JSONValue], history: ConformanceHistory) -> Bool {
+        guard let userIndex = messages.lastIndex(where: { message in
+            message[history.roleField]?.stringValue == history.userRole && (FrameText.messageText(message) ?? "").contains(marker)
+        }) else { return false }
+        return !messages[(userIndex + 1)...].contains { $0[history.roleField]?.stringValue == history.userRole }
     }
 
     /// Whether the messages hold a user message containing `marker` and, after it, an assistant
