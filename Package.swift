@@ -55,6 +55,7 @@ let package = Package(
         .target(
             name: "Runtime",
             dependencies: [
+                "Locking",
                 "GeneratedProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -71,6 +72,7 @@ let package = Package(
         .target(
             name: "GatewayImpl",
             dependencies: [
+                "Locking",
                 "GeneratedProtocol",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -81,11 +83,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The lock every module uses: the standard `Mutex`, or a pthread-backed one of the same
+        // shape in ThreadSanitizer builds (KUBECLAW_TSAN=1, below; docs/security.md).
+        .target(name: "Locking", swiftSettings: swiftSettings),
         // A WebSocket client for the protocol: tests, the conformance runner, benchmarks, and the
         // runtime under the typed KubeclawClient (reconnects, seq gaps, cancel, device identity).
         .target(
             name: "GatewayClient",
             dependencies: [
+                "Locking",
                 "GeneratedProtocol",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -108,6 +114,7 @@ let package = Package(
         .target(
             name: "KubeclawMockGateway",
             dependencies: [
+                "Locking",
                 "GeneratedProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -121,6 +128,7 @@ let package = Package(
         .target(
             name: "Conformance",
             dependencies: [
+                "Locking",
                 "GatewayClient", "GeneratedProtocol",
                 // The preflight's TCP probe.
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -132,6 +140,7 @@ let package = Package(
         .target(
             name: "KubeclawServer",
             dependencies: [
+                "Locking",
                 "Runtime",
                 "GatewayImpl",
                 "GeneratedProtocol",
@@ -142,6 +151,7 @@ let package = Package(
         .executableTarget(
             name: "kubeclaw",
             dependencies: [
+                "Locking",
                 "KubeclawServer",
                 "Conformance",
                 "Runtime",
@@ -158,6 +168,7 @@ let package = Package(
         .target(
             name: "OllamaSimulator",
             dependencies: [
+                "Locking",
                 // Only for its JSONValue: the simulator speaks Ollama's wire format, not OpenClaw's.
                 "GeneratedProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -340,5 +351,15 @@ if Context.environment["KUBECLAW_FUZZ"] != nil {
     // (`-c release`: the long runs); no other module needs rebuilding for that.
     for target in package.targets where ["Runtime", "KubeclawServer"].contains(target.name) {
         target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-enable-testing"])]
+    }
+}
+
+// ThreadSanitizer builds (docs/security.md, "Sanitizers on the test suite"):
+// `KUBECLAW_TSAN=1 swift build --sanitize=thread …` gives the Locking module its pthread-backed
+// lock, which TSan sees (it does not see the standard `Mutex` on Linux). Only that module's
+// flags change, so the sanitized dependencies are not rebuilt.
+if Context.environment["KUBECLAW_TSAN"] != nil {
+    for target in package.targets where target.name == "Locking" {
+        target.swiftSettings = (target.swiftSettings ?? []) + [.define("KUBECLAW_TSAN")]
     }
 }

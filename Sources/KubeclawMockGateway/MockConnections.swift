@@ -1,7 +1,7 @@
 import GeneratedProtocol
 import NIOCore
 import NIOWebSocket
-import Synchronization
+import Locking
 
 /// The mock's open connections (those past the handshake get events), the overrides, and what
 /// clients sent — shared by the server and every connection.
@@ -20,7 +20,7 @@ final class MockConnections: Sendable {
         var received: [JSONValue] = []
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     func add(channel: any Channel, outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>) -> Int {
         state.withLock { state in

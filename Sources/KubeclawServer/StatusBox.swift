@@ -1,11 +1,11 @@
 import GatewayImpl
 import GeneratedProtocol
 import Runtime
-import Synchronization
+import Locking
 
 /// Lets the methods read live transport numbers from a server created after them.
 final class StatusBox: Sendable {
-    private let read = Mutex<(@Sendable () -> Gateway.RuntimeStatus)?>(nil)
+    private let read = Locked<(@Sendable () -> Gateway.RuntimeStatus)?>(nil)
 
     func bind<Methods: GatewayMethods>(server: GatewayServer<Methods>) {
         read.withLock { $0 = { Gateway.RuntimeStatus(

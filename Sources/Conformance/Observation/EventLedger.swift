@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// What the whole run saw of each event: how many, and the first one that broke its schema.
 /// The `event/<name>/payload` cases read it at the end.
@@ -15,7 +15,7 @@ final class EventLedger: Sendable {
         var unknownEvents: Set<String> = []
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     func record(event name: String, problem: FrameProblem?, caseId: String) {
         state.withLock { state in

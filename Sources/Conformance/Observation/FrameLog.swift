@@ -1,5 +1,5 @@
 import GatewayClient
-import Synchronization
+import Locking
 
 /// Every frame one connection received, in order, and whether the connection has ended; tasks
 /// wait on it for a condition with a timeout.
@@ -24,7 +24,7 @@ final class FrameLog: Sendable {
         var problems: [FrameProblem] = []
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     var snapshot: Snapshot { state.withLock { $0.snapshot } }
 

@@ -1,7 +1,7 @@
 import Foundation
 import GatewayClient
 import GeneratedProtocol
-import Synchronization
+import Locking
 
 /// One WebSocket to the gateway under test: every frame it receives is inspected and logged,
 /// requests are sent as raw text and matched to responses by id.
@@ -9,7 +9,7 @@ final class ObservedConnection: Sendable {
     let session: GatewaySession
     let log: FrameLog
     private let reader: Task<Void, Never>
-    private let helloPayload = Mutex<JSONValue?>(nil)
+    private let helloPayload = Locked<JSONValue?>(nil)
 
     private init(session: GatewaySession, log: FrameLog, reader: Task<Void, Never>) {
         self.session = session

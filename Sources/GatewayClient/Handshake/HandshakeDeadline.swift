@@ -1,5 +1,5 @@
 import NIOCore
-import Synchronization
+import Locking
 
 /// Bounds the TCP connect and the HTTP upgrade together. When it fires it closes the channel,
 /// which fails whatever the handshake waits for; it remembers that it fired so the caller reports
@@ -11,7 +11,7 @@ final class HandshakeDeadline: Sendable {
         var disarmed = false
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Starts the clock for `channel`; called from the channel initializer, before connecting.
     func arm(_ channel: any Channel, after amount: TimeAmount) {

@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// The subscribers of a client's reports, each with its own stream (any number of consumers,
 /// each sees every report from its subscription on).
@@ -12,7 +12,7 @@ final class EventSubscribers: Sendable {
         var finished = false
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// A new stream of reports, each transformed by `transform`; it ends when the client closes.
     /// At most `limit` unread reports are kept (the oldest are dropped beyond it).

@@ -1,6 +1,6 @@
 import Foundation
 import GeneratedProtocol
-import Synchronization
+import Locking
 
 /// A client of an OpenClaw-compatible gateway in the shape of the official client: ``start()``
 /// connects and does the handshake, ``request(_:params:timeout:)`` calls a method, ``events()``
@@ -26,7 +26,7 @@ public final class ReconnectingClient: Sendable {
         var gaps = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let subscribers = EventSubscribers()
 
     public init(options: GatewayClientOptions) {

@@ -2,7 +2,7 @@ import Foundation
 import GeneratedProtocol
 import NIOCore
 import NIOPosix
-import Synchronization
+import Locking
 
 /// A client of the OpenClaw gateway protocol (v3) on one ``WebSocketConnection``: the
 /// `connect.challenge` → `connect` → `hello-ok` handshake, requests matched to responses by id
@@ -29,7 +29,7 @@ public final class GatewaySession: Sendable {
     private let inbox: SessionInbox
     private let readerTask: Task<Void, Never>
     private let configuration: GatewaySessionConfiguration
-    private let helloOk = Mutex<HelloOk?>(nil)
+    private let helloOk = Locked<HelloOk?>(nil)
 
     private init(
         connection: WebSocketConnection,

@@ -1,5 +1,5 @@
 import NIOCore
-import Synchronization
+import Locking
 
 /// Waiters for replies matched by key (a request id): each key is reserved *before* its request
 /// is sent, so a reply that races ahead of the waiter is kept rather than lost, and every wait
@@ -26,7 +26,7 @@ final class ReplyTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         var closedBy: (any Error)?
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Claims `key` for one upcoming ``wait(for:timeout:timeoutError:on:)``.
     func reserve(_ key: Key) -> Reservation {

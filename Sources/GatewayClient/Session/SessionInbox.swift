@@ -1,7 +1,7 @@
 import Foundation
 import GeneratedProtocol
 import NIOCore
-import Synchronization
+import Locking
 
 /// Everything a session does with what the server sends: decodes each message, hands responses
 /// to their waiting requests, publishes events and frames in arrival order, keeps violations.
@@ -22,7 +22,7 @@ final class SessionInbox: Sendable {
         var violationCount = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init(configuration: GatewaySessionConfiguration) {
         (events, eventSink) = AsyncStream.makeStream(

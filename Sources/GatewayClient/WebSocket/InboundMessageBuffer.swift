@@ -1,5 +1,5 @@
 import NIOCore
-import Synchronization
+import Locking
 
 /// The hand-off between a connection's reader task (one producer) and `receive()` (one consumer
 /// at a time): bounded, lossless, and with waits that can time out without harming the stream.
@@ -60,7 +60,7 @@ final class InboundMessageBuffer: Sendable {
     }
 
     private let capacity: Int
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init(capacity: Int) {
         self.capacity = max(1, capacity)

@@ -1,6 +1,6 @@
 import NIOCore
 import NIOWebSocket
-import Synchronization
+import Locking
 
 /// The read side of one connection: pulls frames from NIO, answers pings, turns data frames into
 /// ``WebSocketMessage``s for the ``InboundMessageBuffer``, and keeps the close handshake's state.
@@ -22,7 +22,7 @@ final class WebSocketReader: Sendable {
         var ended = false
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init(channel: any Channel, configuration: WebSocketConfiguration) {
         self.channel = channel

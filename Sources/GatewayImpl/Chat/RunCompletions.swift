@@ -1,6 +1,6 @@
 import Foundation
 import GeneratedProtocol
-import Synchronization
+import Locking
 
 /// Who waits for which run to end (`agent.wait`). A waiter registers before it checks whether the
 /// run already ended, so an end in between is never missed; every waiter is removed when its run
@@ -36,7 +36,7 @@ final class RunCompletions: Sendable {
         }
     }
 
-    private let waiters = Mutex<[String: [UUID: AsyncStream<Outcome>.Continuation]]>([:])
+    private let waiters = Locked<[String: [UUID: AsyncStream<Outcome>.Continuation]]>([:])
 
     /// Registers a wait for `runId`.
     func waiter(for runId: String) -> Waiter {

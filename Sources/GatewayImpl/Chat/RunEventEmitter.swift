@@ -1,6 +1,6 @@
 import Foundation
 import GeneratedProtocol
-import Synchronization
+import Locking
 
 /// Publishes one run's `agent` and `chat` events, numbering them with the run's own `seq`
 /// (shared by both kinds, as in OpenClaw) and coalescing deltas.
@@ -30,7 +30,7 @@ final class RunEventEmitter: Sendable {
     private let events: any GatewayEventSink
     private let observer: (any ChatRunObserver)?
     private let createdAt = ContinuousClock.now
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     init(
         runId: String, sessionKey: String, events: any GatewayEventSink, observer: (any ChatRunObserver)? = nil,
@@ -42,7 +42,7 @@ final class RunEventEmitter: Sendable {
         self.events = events
         self.observer = observer
         self.interval = interval
-        self.state = Mutex(State(coalescer: DeltaCoalescer(interval: interval)))
+        self.state = Locked(State(coalescer: DeltaCoalescer(interval: interval)))
     }
 
     /// Everything the model said so far.

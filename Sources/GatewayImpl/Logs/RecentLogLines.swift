@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// The gateway's most recent log lines, in memory, already redacted (`logs.tail`).
 ///
@@ -37,7 +37,7 @@ public final class RecentLogLines: Sendable {
 
     public let maxLines: Int
     public let maxBytes: Int
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     public init(maxLines: Int = 2000, maxBytes: Int = 1 << 20) {
         self.maxLines = max(1, maxLines)

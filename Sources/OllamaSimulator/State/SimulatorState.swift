@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// The simulator's shared, mutable state: the behaviour, the counters, and the listening
 /// port with the tasks waiting for it. One lock; nothing inside it awaits.
@@ -11,10 +11,10 @@ final class SimulatorState: Sendable {
         var nextWaiterID = 0
     }
 
-    private let storage: Mutex<Storage>
+    private let storage: Locked<Storage>
 
     init(behaviour: SimulatorBehaviour) {
-        self.storage = Mutex(Storage(behaviour: behaviour))
+        self.storage = Locked(Storage(behaviour: behaviour))
     }
 
     // MARK: Behaviour

@@ -3,7 +3,7 @@ import GeneratedProtocol
 import Logging
 import NIOCore
 import NIOWebSocket
-import Synchronization
+import Locking
 
 /// One WebSocket client: the handshake, then requests and events until either side closes.
 ///
@@ -25,7 +25,7 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
     private let channel: any Channel
     private let queue: OutboundQueue
     private let inFlight: InFlightRequests
-    private let state: Mutex<State>
+    private let state: Locked<State>
     private let challengeNonce = UUID().uuidString.lowercased()
     private let logger: Logger
 
@@ -35,7 +35,7 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
         self.channel = channel
         self.queue = OutboundQueue(limit: environment.configuration.maxBufferedBytes)
         self.inFlight = InFlightRequests(limit: environment.configuration.maxConcurrentRequestsPerConnection)
-        self.state = Mutex(State(admission: environment.admission.connectionState()))
+        self.state = Locked(State(admission: environment.admission.connectionState()))
         var logger = environment.logger
         logger[metadataKey: "conn"] = "\(connId.prefix(8))"
         logger[metadataKey: "remote"] = "\(upgrade.remoteAddress)"

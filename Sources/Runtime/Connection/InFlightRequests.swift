@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// Counts a connection's running requests: bounds how many run at once (the reader waits
 /// for a slot, so a flooding client is slowed by TCP backpressure), tells a drain how many
@@ -27,7 +27,7 @@ final class InFlightRequests: Sendable {
     }
 
     private let limit: Int
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init(limit: Int) {
         self.limit = max(1, limit)

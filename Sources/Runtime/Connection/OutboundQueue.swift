@@ -1,7 +1,7 @@
 import GeneratedProtocol
 import NIOCore
 import NIOWebSocket
-import Synchronization
+import Locking
 
 /// The frames waiting to be written to one client, bounded in bytes.
 ///
@@ -45,9 +45,9 @@ final class OutboundQueue: Sendable {
     }
 
     let limit: Int
-    private let state = Mutex(State())
+    private let state = Locked(State())
     /// The protocol version events are framed for (set once the handshake negotiated it).
-    private let version = Mutex(ProtocolVersion.newest)
+    private let version = Locked(ProtocolVersion.newest)
 
     init(limit: Int) {
         self.limit = limit

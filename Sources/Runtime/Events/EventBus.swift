@@ -1,6 +1,6 @@
 import GeneratedProtocol
 import Logging
-import Synchronization
+import Locking
 
 /// Something that receives broadcast events: a connection past its handshake.
 protocol EventSubscriber: AnyObject, Sendable {
@@ -18,7 +18,7 @@ protocol EventSubscriber: AnyObject, Sendable {
 /// numbers the frames it actually queues (`seq`), so a client never sees a gap for a frame it
 /// was sent.
 public final class EventBus: Sendable {
-    private let subscribers = Mutex<[String: any EventSubscriber]>([:])
+    private let subscribers = Locked<[String: any EventSubscriber]>([:])
     private let presenceBoard: PresenceBoard
     /// A presence change waiting to be broadcast (at most one is kept: the broadcast sends the
     /// list as it is then).

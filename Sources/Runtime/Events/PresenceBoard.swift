@@ -1,5 +1,5 @@
 import GeneratedProtocol
-import Synchronization
+import Locking
 
 /// The connected clients presence shows (`system-presence`, the `presence` event, the hello-ok
 /// snapshot): newest first, at most ``limit`` entries, as OpenClaw keeps at most 200.
@@ -18,7 +18,7 @@ final class PresenceBoard: Sendable {
         /// The list as last computed; nil after a change.
         var newestFirst: [PresenceEntry]?
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init(limit: Int = PresenceBoard.defaultLimit) {
         self.limit = max(1, limit)

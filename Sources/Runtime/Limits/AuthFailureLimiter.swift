@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// Locks out an address after repeated failed authentication (brute-force guard), as
 /// OpenClaw does: `failures` within `window` → locked for `lockout`.
@@ -11,7 +11,7 @@ public final class AuthFailureLimiter: Sendable {
     private let limit: RuntimeConfiguration.AuthFailureLimit
     private let exemptLoopback: Bool
     private let clock = ContinuousClock()
-    private let records = Mutex<[String: Record]>([:])
+    private let records = Locked<[String: Record]>([:])
     /// Addresses tracked at most. Past it, records that no longer matter (no failure inside the
     /// window, no lockout running) are dropped; if live ones alone still exceed it (a flood from
     /// that many addresses), the least recently active are dropped down to 90 %, so the map is

@@ -1,9 +1,9 @@
-import Synchronization
+import Locking
 
 /// The open TCP connections of one listener, with a cap: a connection past it is refused.
 final class ConnectionCap: Sendable {
     let limit: Int
-    private let open = Mutex(0)
+    private let open = Locked(0)
 
     init(limit: Int) {
         self.limit = limit

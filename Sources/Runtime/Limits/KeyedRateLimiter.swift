@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// Token buckets keyed by client identity: `capacity` requests, refilled evenly over `window`.
 ///
@@ -14,7 +14,7 @@ public final class KeyedRateLimiter: Sendable {
     /// recently used are dropped down to 90 % (each then starts again with a full budget), so the
     /// map is bounded and pruning runs once per tenth of the cap, not on every request.
     private let maxTrackedKeys: Int
-    private let buckets = Mutex<[String: TokenBucket]>([:])
+    private let buckets = Locked<[String: TokenBucket]>([:])
 
     public init(limit: RuntimeConfiguration.RateLimit, maxTrackedKeys: Int = 100_000) {
         self.limit = limit

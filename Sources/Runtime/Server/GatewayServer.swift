@@ -6,7 +6,7 @@ import NIOHTTP1
 import NIOPosix
 import NIOWebSocket
 import ServiceLifecycle
-import Synchronization
+import Locking
 
 /// The gateway's transport: the WebSocket port (OpenClaw protocol, plus the Control UI over
 /// plain HTTP) and the HTTP port (health, readiness, metrics), with graceful shutdown.
@@ -26,7 +26,7 @@ public final class GatewayServer<Methods: GatewayMethods>: Service, Sendable {
     private let originPolicy: OriginPolicy
     private let logger: Logger
     private let trigger = ShutdownTrigger()
-    private let connections = Mutex<[String: GatewayConnection<Methods>]>([:])
+    private let connections = Locked<[String: GatewayConnection<Methods>]>([:])
     private let gatewayCap: ConnectionCap
     private let httpCap: ConnectionCap
 

@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// The server's life as the probes see it, plus the addresses it listens on.
 public final class ServerState: Sendable {
@@ -23,7 +23,7 @@ public final class ServerState: Sendable {
         var waiters: [CheckedContinuation<Addresses, any Error>] = []
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     let startedAt = ContinuousClock.now
 
     public var phase: Phase { state.withLock { $0.phase } }

@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// A one-shot signal: `fire()` once, and every `wait()` — past or future — returns.
 /// A waiting task that is cancelled stops waiting too.
@@ -9,7 +9,7 @@ final class ShutdownTrigger: Sendable {
         var nextId = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     var hasFired: Bool { state.withLock { $0.fired } }
 

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Synchronization
+import Locking
 
 /// Writes each log record as one JSON object on standard error:
 /// `{"ts":"…","level":"info","logger":"…","msg":"…", <metadata>}`.
@@ -9,7 +9,7 @@ struct JSONLogHandler: LogHandler {
     var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
 
-    private static let output = Mutex<Void>(())
+    private static let output = Locked<Void>(())
 
     init(label: String) {
         self.label = label

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Synchronization
+import Locking
 
 /// The gateway's one ``ModelBackend``: routes each request to its provider by `provider/model`
 /// (a bare name is Ollama), retries transient failures before the first token with backoff
@@ -16,7 +16,7 @@ public final class ModelProviders: ModelBackend {
     public let agentModels: [String]
     private let backends: [String: any ModelBackend]
     private let logger: Logger
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     private struct State {
         /// Providers whose key was refused by their latest answer.

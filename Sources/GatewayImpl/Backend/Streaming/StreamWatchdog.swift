@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// Enforces a streamed reply's two timeouts: until the reply makes progress, the first-token
 /// timeout counted from the start; after it, the idle timeout counted from the latest progress.
@@ -15,7 +15,7 @@ final class StreamWatchdog: Sendable {
     private let start: ContinuousClock.Instant
     private let firstTokenTimeout: Duration
     private let idleTimeout: Duration
-    private let progress = Mutex(Progress())
+    private let progress = Locked(Progress())
 
     init(start: ContinuousClock.Instant, firstTokenTimeout: Duration, idleTimeout: Duration) {
         self.start = start

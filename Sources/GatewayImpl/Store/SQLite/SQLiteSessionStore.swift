@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import Synchronization
+import Locking
 
 /// The embedded ``SessionStore``: one SQLite file, `kubeclaw.sqlite`, opened through a GRDB
 /// `DatabasePool` in WAL mode (one writer, concurrent readers that never block it).
@@ -22,7 +22,7 @@ public final class SQLiteSessionStore: SessionStore {
 
     /// The open pool, or nil once ``close()`` has started: the lock makes "closed" a single,
     /// race-free fact shared by every task.
-    private let state: Mutex<DatabasePool?>
+    private let state: Locked<DatabasePool?>
 
     /// Opens (creating directories and the file) `<directory>/kubeclaw.sqlite`, runs migrations.
     ///
@@ -61,7 +61,7 @@ public final class SQLiteSessionStore: SessionStore {
         } catch {
             throw SessionStoreError.translating(error, path: path)
         }
-        state = Mutex(pool)
+        state = Locked(pool)
     }
 
     // MARK: Sessions
