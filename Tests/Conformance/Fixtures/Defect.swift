@@ -74,8 +74,8 @@ final class DefectRewriter {
     let defect: Defect
     /// A `chat` delta held back until the next `chat` event (``Defect/finalBeforeLastDelta``).
     private var heldDelta: String?
-    /// Ids of requests whose method is unknown to the gateway (``Defect/extraClose``) — known
-    /// from the gateway's own answer: its error message names the method.
+    /// The connection is to be closed after the message just rewritten (``Defect/extraClose``):
+    /// it answered an unknown method, as the gateway's error message says.
     private(set) var closeAfterThis = false
 
     init(_ defect: Defect) {
