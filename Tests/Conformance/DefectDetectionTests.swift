@@ -27,6 +27,27 @@ extension GatewayConformanceTests {
         Set(profile.filter { kinds.contains($0.kindName) }.map(\.id))
     }
 
+    /// The ids of the profile's cases whose rejection expects a `details` member other than `value`.
+    static func cases(expectingDetail pointer: String, otherThan value: String) -> Set<String> {
+        Set(profile.filter { testCase in
+            let rejection: ConformanceRejection? = switch testCase.kind {
+            case .invalidExample(_, let rejection, _), .connectRejected(_, let rejection): rejection
+            default: nil
+            }
+            return rejection?.details.contains { $0.pointer == pointer && $0.value != value } == true
+        }.map(\.id))
+    }
+
+    /// The ids of the profile's cases that demand an `error.details.code`.
+    static var casesDemandingDetailsCode: Set<String> {
+        Set(profile.filter { testCase in
+            switch testCase.kind {
+            case .rejectedCredentials(_, let rejection), .protocolMismatch(_, _, let rejection): rejection.detailsCode != nil
+            default: false
+            }
+        }.map(\.id))
+    }
+
     static let expectations: [Expectation] = [
         Expectation(
             defect: .helloOkFieldTypeWrong,
@@ -60,6 +81,10 @@ extension GatewayConformanceTests {
             // alone (`--only`), the reply comes before the message it answers.
             defect: .historyReversed, failing: ["stream/history-contains-exchange"],
             messages: ["messages must be oldest first", "assistant reply after it missing"]),
+        Expectation(
+            defect: .detailsPathLost, failing: cases(expectingDetail: "/path", otherThan: #""/""#),
+            messages: ["expected error details.path"]),
+        Expectation(defect: .detailsCodeDropped, failing: casesDemandingDetailsCode, messages: ["expected error details.code"]),
         Expectation(
             defect: .eventFieldTypeWrong,
             failing: cases(ofKinds: ["chatOrdering", "abortDuringStream", "historyContainsExchange", "eventOrder"]).union(["event/chat/payload"]),

@@ -83,6 +83,18 @@ import Testing
         }, expected: [
             "spec.json: error: invalid example is accepted by PingParams at /methods/ping/invalid/0/params (an invalid example must violate the params schema)"
         ]),
+        Case(name: "invalid example whose details.path is not where the fault is", mutate: { spec in
+            spec[path: ["methods", "ping", "invalid"]] = [
+                ["params": ["probe": "x"], "error": "INVALID_REQUEST", "details": ["reason": "invalid-params", "path": "/"]]
+            ]
+        }, expected: [
+            "spec.json: error: details.path is '/', but the params schema finds the fault at '/probe' (must be boolean) at /methods/ping/invalid/0/details/path (an invalid example should have one fault, and details.path names it)"
+        ]),
+        Case(name: "invalid example whose details is not an object", mutate: { spec in
+            spec[path: ["methods", "ping", "invalid"]] = [["params": ["probe": "x"], "error": "INVALID_REQUEST", "details": "invalid-params"]]
+        }, expected: [
+            "spec.json: error: must be an object, found string at /methods/ping/invalid/0/details"
+        ]),
         Case(name: "invalid example names an error the method cannot return", mutate: { spec in
             spec[path: ["methods", "ping", "invalid"]] = [["params": ["probe": "x"], "error": "UNAVAILABLE"]]
         }, expected: [

@@ -56,12 +56,48 @@ import Testing
         #expect(kind("protocol/protocol-range-below") == .protocolMismatch(
             minProtocol: 1, maxProtocol: 2, .init(code: "INVALID_REQUEST", closeCode: 1002, detailsCode: "PROTOCOL_MISMATCH")))
         #expect(kind("protocol/negotiate-newest") == .negotiation(minProtocol: 3, maxProtocol: 5, expected: 4, resultSchema: "HelloOk"))
-        #expect(kind("protocol/wrong-token") == .rejectedCredentials(.wrong, .init(code: "INVALID_REQUEST", closeCode: 1008)))
+        #expect(kind("protocol/wrong-token") == .rejectedCredentials(
+            .wrong, .init(code: "INVALID_REQUEST", closeCode: 1008, detailsCode: "AUTH_TOKEN_MISMATCH")))
+        #expect(kind("protocol/missing-token") == .rejectedCredentials(
+            .missing, .init(code: "INVALID_REQUEST", closeCode: 1008, detailsCode: "AUTH_TOKEN_MISSING")))
         guard case .connectRejected(_, let rejection)? = kind("method/connect/invalid/0") else {
             Issue.record("connect's invalid examples are handshake rejections")
             return
         }
-        #expect(rejection == .init(code: "INVALID_REQUEST", closeCode: 1008))
+        #expect(rejection == .init(
+            code: "INVALID_REQUEST", closeCode: 1008,
+            details: [.init(pointer: "/path", value: #""/""#), .init(pointer: "/reason", value: #""invalid-params""#)]))
+    }
+
+    @Test("invalid examples carry the spec's details (reason and the fault's path); every one of the real spec has them")
+    func invalidExamplesCarryDetails() throws {
+        let plan = try Self.realPlan()
+        let rejections = plan.cases.compactMap { testCase -> (String, ConformancePlan.Rejection)? in
+            switch testCase.kind {
+            case .invalidExample(_, let rejection, _), .connectRejected(_, let rejection): (testCase.id, rejection)
+            default: nil
+            }
+        }
+        #expect(rejections.count == 84)
+        for (id, rejection) in rejections {
+            #expect(rejection.details.map(\.pointer) == ["/path", "/reason"], "\(id)")
+        }
+        let limit = rejections.first { $0.0 == "method/chat.history/invalid/1" }?.1
+        #expect(limit?.details == [.init(pointer: "/path", value: #""/limit""#), .init(pointer: "/reason", value: #""invalid-params""#)])
+    }
+
+    @Test("the events a short run may not see get a trigger: tick waits, presence connects a tracked client, shutdown stops the gateway")
+    func eventTriggers() throws {
+        let plan = try Self.realPlan()
+        func trigger(_ event: String) -> ConformancePlan.EventTrigger?? {
+            plan.cases.first { $0.id == "event/\(event)/payload" }.map { testCase in
+                if case .eventPayloads(_, _, let trigger) = testCase.kind { trigger } else { nil }
+            }
+        }
+        #expect(trigger("tick") == .periodic(policyField: "tickIntervalMs", defaultIntervalMs: 30000))
+        #expect(trigger("presence") == .trackedClient(clientId: "openclaw-control-ui", mode: "webchat"))
+        #expect(trigger("shutdown") == .gatewayShutdown(closeCode: 1012))
+        #expect(trigger("chat") == .some(nil))
     }
 
     @Test("each case carries the protocol versions it applies to")

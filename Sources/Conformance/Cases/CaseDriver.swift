@@ -188,11 +188,33 @@ final class CaseDriver {
                     "expected error details.code \(detailsCode), got \(found.map { "\"\($0)\"" } ?? "none")", excerpt: excerpt)
             }
         }
+        try expectDetails(of: response, rejection)
         if let closeCode = rejection.closeCode {
             try await expectClose(connection, code: closeCode, after: "the \(rejection.code) response")
         } else if let probe {
             try await expectOpen(connection, probe: probe, after: "the \(rejection.code) response")
         }
+    }
+
+    /// When the error carries `details`, they must hold the rejection's values (`reason`,
+    /// `path`); an error without `details` is noted, not failed (OpenClaw sends none for
+    /// invalid params).
+    func expectDetails(of response: ReceivedFrame, _ rejection: ConformanceRejection) throws {
+        guard !rejection.details.isEmpty else { return }
+        let expected = rejection.details.map { "\($0.pointer.dropFirst())=\($0.value)" }.joined(separator: ", ")
+        guard let details = response.json?["error"]?["details"], details != .null else {
+            notes.append("no error.details sent (when sent, they must hold \(expected))")
+            return
+        }
+        for match in rejection.details {
+            let found = Self.value(at: match.pointer, in: details)
+            guard let wanted = try? JSONValue.parse(Data(match.value.utf8)), found == wanted else {
+                throw CaseVerdict.fail(
+                    "expected error details.\(match.pointer.dropFirst()) \(match.value), got \(found.map(\.description) ?? "none")",
+                    excerpt: FrameText.excerpt(response))
+            }
+        }
+        notes.append("error.details hold \(expected)")
     }
 
     /// The connection must close with `code` within the timeout.

@@ -42,6 +42,10 @@ public struct ConformanceConfiguration: Sendable {
     public var preflight = true
     /// A skipped case fails the run (`--strict`): every case must have been able to judge.
     public var strict = false
+    /// A shell command (`/bin/sh -c`) that stops the gateway (`--shutdown-command`): run after
+    /// every other case, so that `event/shutdown/payload` sees the `shutdown` event and the
+    /// close after it. Without one that case is skipped unless the gateway stopped by itself.
+    public var shutdownCommand: String?
 
     public init(url: URL, token: String? = nil) {
         self.url = url

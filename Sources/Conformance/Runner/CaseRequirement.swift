@@ -14,4 +14,10 @@ extension ConformanceCase {
             .handshake
         }
     }
+
+    /// Whether running the case may stop the gateway (the `shutdown` event's trigger, with a
+    /// shutdown command): the runner runs it after every other case.
+    var stopsGateway: Bool {
+        if case .eventPayloads(_, _, .gatewayShutdown?) = kind { true } else { false }
+    }
 }

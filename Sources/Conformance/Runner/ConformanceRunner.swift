@@ -60,8 +60,12 @@ public struct ConformanceRunner: Sendable {
         let runner = ConformanceRunner(configuration: configuration)
         let ledger = EventLedger()
         let rateLimits = RateLimitMemory()
-        // The profile: only the cases of the version this run speaks.
-        let selected = runner.selectedCases(from: cases).filter { $0.protocols.contains(configuration.protocolVersion) }
+        // The profile: only the cases of the version this run speaks; a case that stops the
+        // gateway runs last (the report keeps the suite's order).
+        let profile = runner.selectedCases(from: cases).filter { $0.protocols.contains(configuration.protocolVersion) }
+        let selected = profile.filter { !$0.stopsGateway } + profile.filter(\.stopsGateway)
+        let watcher = preflight.map { $0.level >= .handshake } ?? true
+            ? await EventWatcher.open(configuration: configuration, ledger: ledger) : nil
         var results: [CaseResult] = []
         for (index, testCase) in selected.enumerated() {
             var result: CaseResult
@@ -71,7 +75,7 @@ public struct ConformanceRunner: Sendable {
                     reason: "blocked by the preflight: " + (preflight.failedStep.map { "\($0.step.rawValue) — \($0.detail)" } ?? "the gateway cannot be tested"),
                     flags: Self.names(testCase.flags))
             } else {
-                result = await runner.run(testCase, ledger: ledger, rateLimits: rateLimits)
+                result = await runner.run(testCase, ledger: ledger, rateLimits: rateLimits, watcher: watcher)
             }
             if configuration.strict, result.outcome == .skip {
                 result.outcome = .fail
@@ -80,13 +84,16 @@ public struct ConformanceRunner: Sendable {
             progress(result, index + 1, selected.count)
             results.append(result)
         }
+        await watcher?.close()
+        let order = Dictionary(profile.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        results.sort { order[$0.id, default: 0] < order[$1.id, default: 0] }
         return ConformanceReport(
             target: configuration.url.absoluteString, startedAt: started, durationMs: (ContinuousClock.now - clock).milliseconds,
             results: results, unknownEvents: ledger.unknownEvents, protocolVersion: configuration.protocolVersion,
             preflight: preflight)
     }
 
-    private func run(_ testCase: ConformanceCase, ledger: EventLedger, rateLimits: RateLimitMemory) async -> CaseResult {
+    private func run(_ testCase: ConformanceCase, ledger: EventLedger, rateLimits: RateLimitMemory, watcher: EventWatcher?) async -> CaseResult {
         let start = ContinuousClock.now
         var result = CaseResult(
             id: testCase.id, group: testCase.group, summary: testCase.summary, outcome: .pass, flags: Self.names(testCase.flags))
@@ -98,8 +105,9 @@ public struct ConformanceRunner: Sendable {
         let driver = CaseDriver(testCase: testCase, configuration: configuration, ledger: ledger, rateLimits: rateLimits)
         var verdict: CaseVerdict?
         do {
-            if case .eventPayloads(let event, let payloadSchema) = testCase.kind {
-                try Self.judgeEvents(event, payloadSchema: payloadSchema, ledger: ledger, notes: &driver.notes)
+            if case .eventPayloads(let event, let payloadSchema, let trigger) = testCase.kind {
+                let judge = EventCaseJudge(configuration: configuration, ledger: ledger, watcher: watcher)
+                try await judge.judge(event, payloadSchema: payloadSchema, trigger: trigger, notes: &driver.notes)
             } else {
                 try await driver.run()
             }
@@ -135,15 +143,6 @@ public struct ConformanceRunner: Sendable {
         if testCase.flags.contains(.needsModel), configuration.skipModel { return "--skip-model: needs a model reply" }
         if testCase.flags.contains(.needsAuth), configuration.token == nil { return "no --token: needs the gateway's token" }
         return nil
-    }
-
-    private static func judgeEvents(_ event: String, payloadSchema: String, ledger: EventLedger, notes: inout [String]) throws {
-        let entry = ledger.entry(for: event)
-        guard entry.count > 0 else { throw CaseVerdict.skip("no `\(event)` event was seen during the run") }
-        if let problem = entry.firstProblem {
-            throw CaseVerdict.fail(problem.reason + " (first seen in \(entry.firstProblemCase ?? "?"))", excerpt: problem.excerpt)
-        }
-        notes.append("\(entry.count) seen, all valid against \(payloadSchema)")
     }
 
     static func names(_ flags: ConformanceFlags) -> [String] {

@@ -54,6 +54,9 @@ struct ConformanceCommand: AsyncParsableCommand {
     @Flag(help: "Fail the run on any skipped case: every case must have been able to judge.")
     var strict = false
 
+    @Option(name: .customLong("shutdown-command"), help: "A shell command that stops the gateway (e.g. 'kill -TERM 1234'), run after every other case to see its shutdown event and close; without it that case is skipped.")
+    var shutdownCommand: String?
+
     @Flag(help: "List the selected cases and exit.")
     var list = false
 
@@ -77,6 +80,7 @@ struct ConformanceCommand: AsyncParsableCommand {
         configuration.protocolVersion = protocolVersion ?? ConformanceSuite.newestProtocol
         configuration.negotiatesProtocol = protocolVersion == nil
         configuration.strict = strict
+        configuration.shutdownCommand = shutdownCommand
         let runner = ConformanceRunner(configuration: configuration)
         if list {
             for testCase in runner.selectedCases() {

@@ -117,6 +117,9 @@ struct ParsedSpec: Sendable {
         var pointer: JSONPointer
         var params: JSONTree
         var error: Named
+        /// Members the error's `details` must have when the response carries `details`
+        /// (`reason`, `path`, …); empty when the spec defines none.
+        var details: [String: JSONTree]
         var protocols: [Int]?
     }
 

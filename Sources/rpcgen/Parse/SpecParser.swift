@@ -342,11 +342,18 @@ struct SpecParser {
             let params = example.value("params")
             if params == nil { diagnostics.error("missing required key 'params'", at: example.pointer) }
             let error = example.string("error", required: true, &diagnostics)
+            var details: [String: JSONTree] = [:]
+            switch example.value("details") {
+            case .object(let members)?: details = members
+            case nil: break
+            case let other?: diagnostics.error("must be an object, found \(other.typeName)", at: example.pointer.appending("details"))
+            }
             let protocols = versionList(&example)
             example.reportUnknownKeys(&diagnostics)
             if let params, let error {
                 invalid.append(.init(name: exampleName, pointer: example.pointer, params: params,
-                                     error: .init(name: error, pointer: example.pointer.appending("error")), protocols: protocols))
+                                     error: .init(name: error, pointer: example.pointer.appending("error")), details: details,
+                                     protocols: protocols))
             }
         }
         if examples.isEmpty { diagnostics.error("method '\(name)' needs at least one example", at: entry.pointer) }

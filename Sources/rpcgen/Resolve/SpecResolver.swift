@@ -179,6 +179,26 @@ struct SpecResolver {
         }
     }
 
+    /// An invalid example's `details.path` must be where the params schema finds the fault
+    /// (the first violation; the root is `/`), in every version it applies to.
+    private mutating func checkDetailsPath(of example: ParsedSpec.InvalidExample, violations: [(path: String, message: String)]) {
+        guard let declared = example.details["path"] else { return }
+        guard case .string(let path) = declared else {
+            diagnostics.error("must be a string (a JSON pointer into the params), found \(declared.typeName)", at: example.pointer.appending("details").appending("path"))
+            return
+        }
+        for violation in violations {
+            let found = violation.path.isEmpty ? "/" : violation.path
+            if found != path {
+                diagnostics.error(
+                    "details.path is '\(path)', but the params schema finds the fault at '\(found)' (\(violation.message))",
+                    at: example.pointer.appending("details").appending("path"),
+                    hint: "an invalid example should have one fault, and details.path names it")
+                return
+            }
+        }
+    }
+
     private func isObject(_ schema: SchemaNode) -> Bool {
         if case .object = schema.kind { return true }
         return false
@@ -208,14 +228,18 @@ struct SpecResolver {
             }
             for example in method.invalid {
                 let versions = example.protocols ?? available
-                let accepted = versions.filter { version in
-                    ExampleValidator(definitions: definitions, protocolVersion: version).firstViolation(of: example.params, against: params) == nil
+                let violations = versions.map { version in
+                    (version, ExampleValidator(definitions: definitions, protocolVersion: version).firstViolation(of: example.params, against: params))
                 }
-                guard !accepted.isEmpty else { continue }
-                let which = accepted.count == versions.count ? "" : " in protocol \(accepted.map(String.init).joined(separator: ", "))"
-                diagnostics.error(
-                    "invalid example is accepted by \(method.params.name)\(which)", at: example.pointer.appending("params"),
-                    hint: "an invalid example must violate the params schema")
+                let accepted = violations.filter { $0.1 == nil }.map(\.0)
+                guard accepted.isEmpty else {
+                    let which = accepted.count == versions.count ? "" : " in protocol \(accepted.map(String.init).joined(separator: ", "))"
+                    diagnostics.error(
+                        "invalid example is accepted by \(method.params.name)\(which)", at: example.pointer.appending("params"),
+                        hint: "an invalid example must violate the params schema")
+                    continue
+                }
+                checkDetailsPath(of: example, violations: violations.compactMap { $0.1 })
             }
         }
         for event in spec.events {

@@ -127,6 +127,9 @@ struct IRMethod: Sendable, Equatable {
         var name: String?
         var params: String
         var error: String
+        /// What the error's `details` must hold when the response carries `details`
+        /// (`/reason`, `/path`, …), sorted by pointer.
+        var details: [IRMatch]
         var protocols: [Int]
     }
 

@@ -73,7 +73,10 @@ struct SpecTranslator {
                     protocols: $0.protocols ?? available)
             },
             invalid: method.invalid.map {
-                .init(name: $0.name, params: $0.params.compactText, error: $0.error.name, protocols: $0.protocols ?? available)
+                .init(
+                    name: $0.name, params: $0.params.compactText, error: $0.error.name,
+                    details: $0.details.sorted { $0.key < $1.key }.map { IRMatch(pointer: JSONPointer.root.appending($0.key).description, value: $0.value.compactText) },
+                    protocols: $0.protocols ?? available)
             },
             deviation: method.deviation, since: method.since, protocols: available)
     }

@@ -40,6 +40,11 @@ enum Defect: String, Sendable, CaseIterable, CustomTestStringConvertible {
     case historyReversed
     /// A `chat` event in state `aborted` says `final` instead.
     case abortedReportedAsFinal
+    /// Invalid-params errors name the params themselves (`details.path` `/`) whatever the fault
+    /// (a gateway that does not track where validation failed).
+    case detailsPathLost
+    /// Handshake refusals lose `details.code` (`AUTH_TOKEN_MISMATCH`, `PROTOCOL_MISMATCH`, …).
+    case detailsCodeDropped
 
     var testDescription: String { rawValue }
 
@@ -62,6 +67,8 @@ enum Defect: String, Sendable, CaseIterable, CustomTestStringConvertible {
         case .longIdsCut: ("wrong value", "response ids over 40 characters cut to 40")
         case .historyReversed: ("reordered result", "`chat.history` messages newest first")
         case .abortedReportedAsFinal: ("wrong value", "`chat` event state `aborted` sent as `final`")
+        case .detailsPathLost: ("wrong value", "invalid-params `details.path` always `/`")
+        case .detailsCodeDropped: ("missing field", "handshake refusals without `details.code`")
         }
     }
 
@@ -143,6 +150,13 @@ final class DefectRewriter {
         case .abortedReportedAsFinal:
             guard chatState == "aborted" else { return [text] }
             return [frame.setting(["payload", "state"], to: "final").description]
+        case .detailsPathLost:
+            guard isResponse, frame["error"]?["details"]?["reason"]?.stringValue == "invalid-params" else { return [text] }
+            return [frame.setting(["error", "details", "path"], to: "/").description]
+        case .detailsCodeDropped:
+            guard isResponse, case .object(var details)? = frame["error"]?["details"], details.removeValue(forKey: "code") != nil
+            else { return [text] }
+            return [frame.setting(["error", "details"], to: .object(details)).description]
         case .historyReversed:
             guard isResponse, case .array(let messages)? = frame["payload"]?["messages"], frame["payload"]?["sessionKey"] != nil
             else { return [text] }

@@ -37,6 +37,8 @@ func withConformanceGateway(
         runtime.port = 0
         runtime.httpPort = 0
         runtime.shutdownGracePeriod = .seconds(2)
+        // A tick every 5 s (hello-ok says so): the tick case waits at most twice that for one.
+        runtime.tickInterval = .seconds(5)
         runtime.auth = AuthConfiguration(mode: .token, secret: ConformanceGateway.token)
         runtime.writeRateLimit = .init(messages: 1000, window: .seconds(60))
         var configuration = GatewayAssembly.Configuration(

@@ -77,7 +77,7 @@ class ErrorCodes:
     """
 
     INVALID_REQUEST: Final = "INVALID_REQUEST"
-    """Invalid frame or params (`invalid <method> params: …`), unknown method (`unknown method: <m>`), handshake or auth failure (with `details.code`), missing scope (`missing scope: <scope>`), wrong role (`unauthorized role: <role>`), or a business-rule violation. Do not retry unchanged.
+    """Invalid frame or params (`invalid <method> params: at <path>: <problem>`, `details` `{reason: "invalid-params", path, error}` — `path` the JSON pointer of the first fault, `/` for the params themselves; OpenClaw sends the message without `details`), unknown method (`unknown method: <m>`), handshake or auth failure (with `details.code`), missing scope (`missing scope: <scope>`), wrong role (`unauthorized role: <role>`), or a business-rule violation. Do not retry unchanged.
 
     Not retryable.
     """

@@ -64,11 +64,15 @@ public struct ConformanceRejection: Sendable, Equatable {
     public var closeCode: Int?
     /// The `error.details.code` the response must carry, or nil when any (or none) will do.
     public var detailsCode: String?
+    /// What `error.details` must hold when the response carries `details` (the spec's
+    /// `reason` and `path` of invalid params; OpenClaw itself sends none for those).
+    public var details: [ConformanceMatch]
 
-    public init(code: String, closeCode: Int?, detailsCode: String? = nil) {
+    public init(code: String, closeCode: Int?, detailsCode: String? = nil, details: [ConformanceMatch] = []) {
         self.code = code
         self.closeCode = closeCode
         self.detailsCode = detailsCode
+        self.details = details
     }
 }
 
@@ -82,7 +86,7 @@ public enum ConformanceOrderStep: Sendable, Equatable {
 
 /// A payload value an order step looks for.
 public struct ConformanceMatch: Sendable, Equatable {
-    /// A JSON pointer into the event payload, e.g. `/data/phase`.
+    /// A JSON pointer into the event payload (`/data/phase`) or the error details (`/path`).
     public var pointer: String
     /// Compact JSON.
     public var value: String
@@ -105,6 +109,19 @@ public struct ConformanceOrderRule: Sendable, Equatable {
         self.correlate = correlate
         self.steps = steps
     }
+}
+
+/// How the runner makes an event happen that a short run may never see.
+public enum ConformanceEventTrigger: Sendable, Equatable {
+    /// Sent every hello-ok `policy.<policyField>` milliseconds (`defaultIntervalMs` when
+    /// hello-ok has none): the runner waits up to twice that on its watcher connection.
+    case periodic(policyField: String, defaultIntervalMs: Int)
+    /// Sent when the gateway stops, before it closes every socket with `closeCode`: the runner
+    /// runs the configured shutdown command, after every other case.
+    case gatewayShutdown(closeCode: Int?)
+    /// Sent when a client the gateway tracks for presence connects: the runner connects one
+    /// with this client id and mode.
+    case trackedClient(clientId: String, mode: String)
 }
 
 /// How a credential is wrong.
@@ -244,9 +261,10 @@ public enum ConformanceCaseKind: Sendable, Equatable {
     case abortDuringStream(ConformanceRun, ConformanceAbort, history: ConformanceHistory?)
     /// After a run, the history holds the user message and the assistant reply.
     case historyContainsExchange(ConformanceRun, ConformanceHistory)
-    /// Every `event` seen during the whole run was valid against `payloadSchema` (runs last;
-    /// skipped when the event was never seen).
-    case eventPayloads(event: String, payloadSchema: String)
+    /// Every `event` seen during the whole run was valid against `payloadSchema` (runs last).
+    /// When the run has not seen it, `trigger` says how the runner makes it happen; without
+    /// one (or when the trigger cannot run), the case is skipped.
+    case eventPayloads(event: String, payloadSchema: String, trigger: ConformanceEventTrigger?)
     /// A run (with the rule's response step requested mid-stream) delivers the rule's frames in
     /// its order.
     case eventOrder(ConformanceOrderRule, ConformanceRun)

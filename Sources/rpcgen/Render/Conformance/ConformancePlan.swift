@@ -40,6 +40,20 @@ struct ConformancePlan: Sendable, Equatable {
         var closeCode: Int?
         /// The `error.details.code` the response must carry, when the spec names one.
         var detailsCode: String? = nil
+        /// What `error.details` must hold when the response carries `details`.
+        var details: [Match] = []
+
+        func withDetailsCode(_ code: String?) -> Rejection {
+            var copy = self
+            copy.detailsCode = code
+            return copy
+        }
+    }
+
+    /// A value at a JSON pointer (compact JSON).
+    struct Match: Sendable, Equatable {
+        var pointer: String
+        var value: String
     }
 
     /// An event-order rule of the spec, for one run.
@@ -51,14 +65,19 @@ struct ConformancePlan: Sendable, Equatable {
             case response(String)
         }
 
-        struct Match: Sendable, Equatable {
-            var pointer: String
-            var value: String
-        }
-
         var name: String
         var correlate: String
         var steps: [Step]
+    }
+
+    /// How the runner makes an event happen that a short run may never see.
+    enum EventTrigger: Sendable, Equatable {
+        /// Sent every hello-ok `policy.<policyField>` ms (`defaultIntervalMs` without it).
+        case periodic(policyField: String, defaultIntervalMs: Int)
+        /// Sent when the gateway stops, then every socket closes with `closeCode`.
+        case gatewayShutdown(closeCode: Int?)
+        /// Sent when a client the gateway tracks for presence connects.
+        case trackedClient(clientId: String, mode: String)
     }
 
     enum CredentialFault: String, Sendable, Equatable {
@@ -132,7 +151,7 @@ struct ConformancePlan: Sendable, Equatable {
         case chatOrdering(Run)
         case abortDuringStream(Run, Abort, History?)
         case historyContainsExchange(Run, History)
-        case eventPayloads(event: String, payloadSchema: String)
+        case eventPayloads(event: String, payloadSchema: String, trigger: EventTrigger?)
         case eventOrder(OrderRule, Run)
     }
 }

@@ -20,8 +20,8 @@ struct ConformancePlanner {
             ConformancePlan.Case(
                 id: "event/\(event.name)/payload", group: "event",
                 summary: "every `\(event.name)` event seen during the run is valid against \(event.payloadSchema)",
-                kind: .eventPayloads(event: event.name, payloadSchema: event.payloadSchema), flags: .init(),
-                protocols: event.protocols)
+                kind: .eventPayloads(event: event.name, payloadSchema: event.payloadSchema, trigger: trigger(for: event.name)),
+                flags: .init(), protocols: event.protocols)
         }
         return ConformancePlan(
             protocols: spec.allProtocols,
@@ -31,6 +31,16 @@ struct ConformancePlanner {
             events: spec.events.map { .init(name: $0.name, payloadSchema: $0.payloadSchema, sequenced: $0.sequenced) },
             rateLimitErrorCode: spec.limits.rateLimitErrorCode,
             cases: cases)
+    }
+
+    /// How the runner provokes `event` when the run has not seen it by the end.
+    private func trigger(for event: String) -> ConformancePlan.EventTrigger? {
+        switch event {
+        case roles.tickEvent: .periodic(policyField: roles.tickPolicyField, defaultIntervalMs: spec.limits.tickIntervalMs)
+        case roles.shutdownEvent: .gatewayShutdown(closeCode: closeCode(roles.serviceRestartClose))
+        case roles.presenceEvent: .trackedClient(clientId: roles.trackedClientId, mode: roles.trackedClientMode)
+        default: nil
+        }
     }
 
     // MARK: Protocol cases
@@ -57,13 +67,14 @@ struct ConformancePlanner {
             add("request-before-connect", "`\(probe.method)` before `\(roles.connectMethod)`: \(describe(refused))",
                 .requestBeforeConnect(probe, refused))
         }
-        add("missing-token", "`\(roles.connectMethod)` without a token: \(describe(refused))",
-            .rejectedCredentials(.missing, refused), flags: .init(needsAuth: true))
-        add("wrong-token", "`\(roles.connectMethod)` with a wrong token: \(describe(refused))",
-            .rejectedCredentials(.wrong, refused), flags: .init(needsAuth: true))
+        let missing = refused.withDetailsCode(detailCode(roles.tokenMissingDetail))
+        add("missing-token", "`\(roles.connectMethod)` without a token: \(describe(missing))",
+            .rejectedCredentials(.missing, missing), flags: .init(needsAuth: true))
+        let wrong = refused.withDetailsCode(detailCode(roles.tokenMismatchDetail))
+        add("wrong-token", "`\(roles.connectMethod)` with a wrong token: \(describe(wrong))",
+            .rejectedCredentials(.wrong, wrong), flags: .init(needsAuth: true))
         if let protocolError = closeCode(roles.protocolErrorClose) {
-            let detail = spec.errorDetails.contains { $0.code == roles.protocolMismatchDetail } ? roles.protocolMismatchDetail : nil
-            let mismatch = ConformancePlan.Rejection(code: invalid, closeCode: protocolError, detailsCode: detail)
+            let mismatch = ConformancePlan.Rejection(code: invalid, closeCode: protocolError, detailsCode: detailCode(roles.protocolMismatchDetail))
             let newest = spec.newestProtocol, oldest = spec.allProtocols.first ?? newest
             add("protocol-range-above", "protocol range [\(newest + 1), \(newest + 1)]: \(describe(mismatch))",
                 .protocolMismatch(minProtocol: newest + 1, maxProtocol: newest + 1, mismatch))
@@ -171,7 +182,9 @@ struct ConformancePlanner {
                 protocols: example.protocols))
         }
         for (index, example) in method.invalid.enumerated() {
-            let rejection = ConformancePlan.Rejection(code: example.error, closeCode: isConnect ? policy : nil)
+            let rejection = ConformancePlan.Rejection(
+                code: example.error, closeCode: isConnect ? policy : nil,
+                details: example.details.map { .init(pointer: $0.pointer, value: $0.value) })
             let kind: ConformancePlan.Kind = isConnect
                 ? .connectRejected(params: example.params, rejection)
                 : .invalidExample(.init(method: method.name, params: example.params), rejection, probe: probeRequest())
@@ -359,8 +372,15 @@ struct ConformancePlanner {
     }
 
     private func describe(_ rejection: ConformancePlan.Rejection) -> String {
-        "\(rejection.code)" + (rejection.detailsCode.map { " (\($0))" } ?? "")
+        let details = rejection.details.map { "\($0.pointer.dropFirst()) \($0.value)" }.joined(separator: ", ")
+        return "\(rejection.code)" + (rejection.detailsCode.map { " (\($0))" } ?? "")
+            + (details.isEmpty ? "" : " (if it sends details: \(details))")
             + (rejection.closeCode.map { " then close \($0)" } ?? ", connection stays open")
+    }
+
+    /// `code` when the spec lists it among its `errorDetails`, else nil (no case demands it).
+    private func detailCode(_ code: String) -> String? {
+        spec.errorDetails.contains { $0.code == code } ? code : nil
     }
 
     private func jsonString(_ text: String) -> String {

@@ -116,8 +116,8 @@ struct ConformanceRenderer: Renderer {
             return ".abortDuringStream(\n    \(indent(self.run(run))),\n    \(abortText),\n    history: \(history.map(self.history) ?? "nil")\n)"
         case .historyContainsExchange(let run, let history):
             return ".historyContainsExchange(\n    \(indent(self.run(run))),\n    \(self.history(history))\n)"
-        case .eventPayloads(let event, let payloadSchema):
-            return ".eventPayloads(event: \(literal(event)), payloadSchema: \(literal(payloadSchema)))"
+        case .eventPayloads(let event, let payloadSchema, let trigger):
+            return ".eventPayloads(event: \(literal(event)), payloadSchema: \(literal(payloadSchema)), trigger: \(trigger.map(self.trigger) ?? "nil"))"
         case .eventOrder(let rule, let run):
             return ".eventOrder(\n    \(indent(orderRule(rule))),\n    \(indent(self.run(run)))\n)"
         }
@@ -129,7 +129,20 @@ struct ConformanceRenderer: Renderer {
 
     private static func rejection(_ rejection: ConformancePlan.Rejection) -> String {
         "ConformanceRejection(code: \(literal(rejection.code)), closeCode: \(rejection.closeCode.map(String.init) ?? "nil")"
-            + (rejection.detailsCode.map { ", detailsCode: \(literal($0))" } ?? "") + ")"
+            + (rejection.detailsCode.map { ", detailsCode: \(literal($0))" } ?? "")
+            + (rejection.details.isEmpty ? "" : ", details: [" + rejection.details.map(match).joined(separator: ", ") + "]") + ")"
+    }
+
+    private static func trigger(_ trigger: ConformancePlan.EventTrigger) -> String {
+        switch trigger {
+        case .periodic(let field, let interval): ".periodic(policyField: \(literal(field)), defaultIntervalMs: \(interval))"
+        case .gatewayShutdown(let closeCode): ".gatewayShutdown(closeCode: \(closeCode.map(String.init) ?? "nil"))"
+        case .trackedClient(let id, let mode): ".trackedClient(clientId: \(literal(id)), mode: \(literal(mode)))"
+        }
+    }
+
+    private static func match(_ match: ConformancePlan.Match) -> String {
+        "ConformanceMatch(pointer: \(literal(match.pointer)), value: \(literal(match.value)))"
     }
 
     private static func orderRule(_ rule: ConformancePlan.OrderRule) -> String {
@@ -137,7 +150,7 @@ struct ConformanceRenderer: Renderer {
             switch step {
             case .response(let method): "    .response(\(literal(method)))"
             case .event(let event, let match):
-                "    .event(\(literal(event)), match: [" + match.map { "ConformanceMatch(pointer: \(literal($0.pointer)), value: \(literal($0.value)))" }.joined(separator: ", ") + "])"
+                "    .event(\(literal(event)), match: [" + match.map(Self.match).joined(separator: ", ") + "])"
             }
         }
         return "ConformanceOrderRule(name: \(literal(rule.name)), correlate: \(literal(rule.correlate)), steps: [\n" + steps.joined(separator: ",\n") + ",\n])"

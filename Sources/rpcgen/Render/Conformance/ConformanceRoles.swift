@@ -15,8 +15,22 @@ struct ConformanceRoles: Sendable {
     var messageTooBigClose = "messageTooBig"
     /// The `details.code` of a refused protocol range, when the spec lists it.
     var protocolMismatchDetail = "PROTOCOL_MISMATCH"
+    /// The `details.code` of a handshake without the token, and with a wrong one.
+    var tokenMissingDetail = "AUTH_TOKEN_MISSING"
+    var tokenMismatchDetail = "AUTH_TOKEN_MISMATCH"
     /// Methods needing a scope other than this one change state.
     var readScope = "operator.read"
+
+    /// Events a short run may never see, and how the runner makes them happen.
+    var tickEvent = "tick"
+    /// The hello-ok `policy` member with the tick interval (the spec's `limits.tickIntervalMs`).
+    var tickPolicyField = "tickIntervalMs"
+    var shutdownEvent = "shutdown"
+    var serviceRestartClose = "serviceRestart"
+    var presenceEvent = "presence"
+    /// A client the gateway tracks for presence (not a `cli` one): the Control UI's id and mode.
+    var trackedClientId = "openclaw-control-ui"
+    var trackedClientMode = "webchat"
 
     var runMethod = "chat.send"
     var abortMethod = "chat.abort"

@@ -206,7 +206,8 @@ struct MarkdownRenderer: Renderer {
                 doc.code("text", "→ params " + example.params + "\n← result " + example.result)
             }
             for example in method.invalid {
-                doc.line("Rejected with `\(example.error)`\(example.name.map { ": \($0)" } ?? "")")
+                let details = example.details.map { "`\($0.pointer.dropFirst())` `\($0.value)`" }.joined(separator: ", ")
+                doc.line("Rejected with `\(example.error)`\(details.isEmpty ? "" : " (details \(details))")\(example.name.map { ": \($0)" } ?? "")")
                 doc.line()
                 doc.code("text", "→ params " + example.params)
             }

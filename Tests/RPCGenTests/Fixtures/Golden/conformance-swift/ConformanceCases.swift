@@ -9,7 +9,7 @@ public enum ConformanceSuite {
     /// The version the runner speaks unless told otherwise.
     public static let newestProtocol = 4
     /// The suite's revision: a hash of this file, so any change to a case changes it (reports carry it).
-    public static let version = "81e2e1c1c852ad95"
+    public static let version = "78730ad6bbdad454"
 
     /// The envelope schemas every frame is validated against.
     public static let frames = ConformanceFrames(request: "RequestFrame", response: "ResponseFrame", event: "EventFrame", error: "ErrorShape")
@@ -197,8 +197,8 @@ public enum ConformanceSuite {
         ConformanceCase(
             id: "method/notes.put/invalid/0",
             group: "notes.put",
-            summary: "notes.put invalid params \"text too long\": INVALID_REQUEST, connection stays open",
-            kind: .invalidExample(ConformanceRequest(method: "notes.put", params: "{\"key\":\"n1\",\"text\":\"this text is longer than twenty\"}"), ConformanceRejection(code: "INVALID_REQUEST", closeCode: nil), probe: ConformanceRequest(method: "ping", params: "{}")),
+            summary: "notes.put invalid params \"text too long\": INVALID_REQUEST (if it sends details: path \"/text\", reason \"invalid-params\"), connection stays open",
+            kind: .invalidExample(ConformanceRequest(method: "notes.put", params: "{\"key\":\"n1\",\"text\":\"this text is longer than twenty\"}"), ConformanceRejection(code: "INVALID_REQUEST", closeCode: nil, details: [ConformanceMatch(pointer: "/path", value: "\"/text\""), ConformanceMatch(pointer: "/reason", value: "\"invalid-params\"")]), probe: ConformanceRequest(method: "ping", params: "{}")),
             flags: [],
             protocols: [3, 4]
         ),
@@ -246,7 +246,7 @@ public enum ConformanceSuite {
             id: "event/connect.challenge/payload",
             group: "event",
             summary: "every `connect.challenge` event seen during the run is valid against ConnectChallenge",
-            kind: .eventPayloads(event: "connect.challenge", payloadSchema: "ConnectChallenge"),
+            kind: .eventPayloads(event: "connect.challenge", payloadSchema: "ConnectChallenge", trigger: nil),
             flags: [],
             protocols: [3, 4]
         ),
@@ -254,7 +254,7 @@ public enum ConformanceSuite {
             id: "event/note/payload",
             group: "event",
             summary: "every `note` event seen during the run is valid against Note",
-            kind: .eventPayloads(event: "note", payloadSchema: "Note"),
+            kind: .eventPayloads(event: "note", payloadSchema: "Note", trigger: nil),
             flags: [],
             protocols: [3, 4]
         ),
@@ -262,7 +262,7 @@ public enum ConformanceSuite {
             id: "event/note.changed/payload",
             group: "event",
             summary: "every `note.changed` event seen during the run is valid against Note",
-            kind: .eventPayloads(event: "note.changed", payloadSchema: "Note"),
+            kind: .eventPayloads(event: "note.changed", payloadSchema: "Note", trigger: nil),
             flags: [],
             protocols: [4]
         ),
