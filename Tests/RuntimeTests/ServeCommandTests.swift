@@ -150,4 +150,30 @@ import Testing
             #expect(output.contains("--trusted-proxy must be an IP address or CIDR") && output.contains(value), "\(value): \(output)")
         }
     }
+
+    @Test("--log-level reaches every part of the gateway: at debug, the server's own debug lines appear")
+    func logLevelReachesTheServer() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kubeclaw-log-level-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await ClosedPort.withURL { backendURL in
+            // The last --log-level wins over RunningGateway's info.
+            let gateway = try await RunningGateway.start(
+                directory: directory, token: "t-\(UUID().uuidString)",
+                arguments: ["--ollama-url", backendURL, "--handshake-timeout", "0.5", "--log-level", "debug"])
+            defer { gateway.process.stop() }
+            // A socket that never sends connect: the connection's logger says so at debug. Before
+            // the assembly took the configured level, its parts logged at info whatever was set.
+            let silent = try await GatewaySession.open(url: gateway.webSocketURL).0
+            do {
+                try await eventually("a debug line of the connection in:\n\(gateway.process.output.suffix(1500))") {
+                    gateway.process.output.split(separator: "\n").contains { $0.contains(" debug ") && $0.contains("handshake timed out") }
+                }
+            } catch {
+                await silent.close()
+                throw error
+            }
+            await silent.close()
+        }
+    }
 }

@@ -193,6 +193,9 @@ struct KubeclawConfiguration {
         configuration.maxReplyBytes = chat.maxReplyBytes
         configuration.maxConcurrentRunsPerClient = chat.maxRunsPerClient
         configuration.retention = store.retention
+        // The assembly sets its parts' loggers to this level: without it they log at info
+        // whatever --log-level says.
+        configuration.logLevel = logging.level
         return configuration
     }
 }
