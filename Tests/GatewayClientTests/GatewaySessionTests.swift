@@ -201,10 +201,12 @@ struct GatewaySessionTests {
     }
 
     @Test func aTimedOutRequestThrowsAndItsLateResponseIsReportedAsUnmatched() async throws {
+        let timedOut = Recorder<Bool>()
         let script: TestWebSocketServer.Handler = { connection in
             try await connection.send(text: GatewayScript.challenge())
             guard let request = GatewayScript.request(try await connection.nextText()) else { return }
-            try await Task.sleep(for: .milliseconds(300))
+            // Answers only once the client has given up, however late its timer fires.
+            _ = await timedOut.waitFor(count: 1, timeout: .seconds(60))
             try await connection.send(text: GatewayScript.ok(id: request.id, payload: ["late": true]))
             try await Self.closeWhenAsked(connection)
         }
@@ -213,6 +215,7 @@ struct GatewaySessionTests {
             await #expect(throws: GatewayCallError.timedOut(method: "health", id: "slow-1")) {
                 try await session.request("health", id: "slow-1", timeout: .milliseconds(100))
             }
+            timedOut.append(true)
             var frames = session.frames.makeAsyncIterator()
             #expect(await frames.next()?.event?.event == "connect.challenge")
             let late = try #require(await frames.next())
@@ -246,21 +249,24 @@ struct GatewaySessionTests {
 
     @Test func aSecondRequestWithAnIDStillWaitingIsRefused() async throws {
         let seen = Recorder<String>()
+        let secondTried = Recorder<Bool>()
         let script: TestWebSocketServer.Handler = { connection in
             try await connection.send(text: GatewayScript.challenge())
             guard let request = GatewayScript.request(try await connection.nextText()) else { return }
             seen.append(request.id)
-            try await Task.sleep(for: .milliseconds(200))
+            // Keeps the first request waiting until the second has been tried, however slowly.
+            _ = await secondTried.waitFor(count: 1, timeout: .seconds(60))
             try await connection.send(text: GatewayScript.ok(id: request.id, payload: [:]))
             try await Self.closeWhenAsked(connection)
         }
         try await TestWebSocketServer.with(handler: script) { server in
             let (session, _) = try await GatewaySession.open(url: server.url())
-            async let first = session.request("health", id: "same")
-            _ = await seen.waitFor(count: 1)
+            async let first = session.request("health", id: "same", timeout: .seconds(60))
+            try #require(await seen.waitFor(count: 1) == ["same"], "the first request did not reach the server")
             await #expect(throws: GatewayCallError.duplicateRequestID("same")) {
                 try await session.request("health", id: "same")
             }
+            secondTried.append(true)
             #expect(try await first.ok)
             await session.close()
         }

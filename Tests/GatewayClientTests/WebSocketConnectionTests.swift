@@ -303,7 +303,7 @@ struct WebSocketConnectionTests {
         }
         try await TestWebSocketServer.with(holdUpgradeResponse: true, handler: script) { server in
             let connection = try await WebSocketConnection.connect(to: server.url())
-            #expect(try await connection.receive(timeout: .seconds(2)) == .text("server speaks first"))
+            #expect(try await connection.receive(timeout: .seconds(5)) == .text("server speaks first"))
             await connection.close()
         }
     }
@@ -371,8 +371,8 @@ struct WebSocketConnectionTests {
         }
         try await TestWebSocketServer.with(handler: script) { server in
             let connection = try await WebSocketConnection.connect(to: server.url())
-            let waiting = Task { try await connection.receive() }
-            try await Task.sleep(for: .milliseconds(50))
+            let waiting = Task { try await Self.receiveOnceFree(connection) }
+            try #require(try await Self.anotherReceiveIsWaiting(on: connection), "the receive never started waiting")
             waiting.cancel()
             await #expect(throws: CancellationError.self) { try await waiting.value }
             try await connection.send(text: "now")
@@ -384,8 +384,8 @@ struct WebSocketConnectionTests {
     @Test func onlyOneTaskReceivesAtATime() async throws {
         try await TestWebSocketServer.with(handler: Self.echo) { server in
             let connection = try await WebSocketConnection.connect(to: server.url())
-            let first = Task { try await connection.receive(timeout: .seconds(5)) }
-            try await Task.sleep(for: .milliseconds(50))
+            let first = Task { try await Self.receiveOnceFree(connection, timeout: .seconds(30)) }
+            try #require(try await Self.anotherReceiveIsWaiting(on: connection), "the first receive never started waiting")
             await #expect(throws: WebSocketConnectionError.receiveInProgress) {
                 try await connection.receive(timeout: .seconds(1))
             }
@@ -442,6 +442,42 @@ struct WebSocketConnectionTests {
                 }
             }
             Issue.record("no \"done\" after \(binaries) messages")
+        }
+    }
+
+    // MARK: Helpers
+
+    /// Whether, within 30 s, another task's receive is waiting on `connection`: a receive of
+    /// this task's is then refused. Until it waits, each probe takes the receive slot itself for
+    /// 10 ms and times out (the server must send nothing meanwhile), so that task receives with
+    /// ``receiveOnceFree(_:timeout:)``.
+    static func anotherReceiveIsWaiting(on connection: WebSocketConnection) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            do {
+                let message = try await connection.receive(timeout: .milliseconds(10))
+                Issue.record("a message reached the probe instead of the waiting receive: \(String(describing: message))")
+                return false
+            } catch WebSocketConnectionError.receiveInProgress {
+                return true
+            } catch WebSocketConnectionError.timedOut {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+        }
+        return false
+    }
+
+    /// A receive that tries again (for up to 30 s) while the slot is taken, as it is for a moment
+    /// by each probe of ``anotherReceiveIsWaiting(on:)`` until this receive waits.
+    static func receiveOnceFree(_ connection: WebSocketConnection, timeout: Duration? = nil) async throws -> WebSocketMessage? {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while true {
+            do {
+                if let timeout { return try await connection.receive(timeout: timeout) }
+                return try await connection.receive()
+            } catch WebSocketConnectionError.receiveInProgress where ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
         }
     }
 }

@@ -207,7 +207,9 @@ struct HostedBackendTests {
         try await withProviderSimulator(api, behaviour) { simulator, url in
             let configuration = api == .openAI ? ProviderFixtures.openAI(url) : ProviderFixtures.anthropic(url)
             try await withHostedBackend(configuration) { backend in
-                let request = ProviderFixtures.question(behaviour.models[0].apiName, timeouts: (.seconds(2), .seconds(5)))
+                // Long enough for the request to reach the simulator on a loaded machine: a timeout
+                // that fires before the request arrives leaves nothing for the simulator to cancel.
+                let request = ProviderFixtures.question(behaviour.models[0].apiName, timeouts: (.seconds(5), .seconds(5)))
                 await #expect(throws: ModelBackendError.firstTokenTimeout) { try await backend.chat(request) { _ in } }
                 #expect(await eventually { simulator.stats().chatsCancelled == 1 && simulator.stats().currentlyStreaming == 0 }, "\(simulator.stats())")
             }

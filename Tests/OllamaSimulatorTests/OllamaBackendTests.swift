@@ -167,7 +167,7 @@ struct OllamaBackendTests {
                 // Long enough for the request to reach the simulator on a loaded machine: a timeout
                 // that fires before the request arrives leaves nothing for the simulator to cancel.
                 var request = Self.question()
-                request.firstTokenTimeout = .seconds(2)
+                request.firstTokenTimeout = .seconds(5)
                 await #expect(throws: ModelBackendError.firstTokenTimeout) {
                     try await backend.chat(request) { _ in }
                 }

@@ -29,7 +29,7 @@ import Testing
         }
     }
 
-    @Test("a cancel in the same TCP write as its request (read before the request's task starts) still cancels it", .timeLimit(.minutes(1)))
+    @Test("a cancel in the same TCP write as its request (read before the request's task starts) still cancels it", .timeLimit(.minutes(5)))
     func cancelRightBehindTheRequest() async throws {
         try await withGateway { gateway in
             let port = gateway.addresses.webSocketPort

@@ -13,7 +13,7 @@ import Testing
 /// directory where the probe creates its file (`.kubeclaw-write-probe`): creating that file
 /// then fails (`EISDIR`) for root too — the same outcome, for the probe, as `EROFS` on a
 /// read-only volume or `ENOSPC` on a full one.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct DiskReadinessTests {
     @Test("/readyz is 503 with a disk check naming the reason while the data directory takes no writes, 200 again after")
     func readinessFollowsTheDataDirectory() async throws {

@@ -23,7 +23,7 @@ struct OperationalMetricsTests {
 
     /// The metrics once `condition` holds (the run is reported just after its final event).
     private func metrics(of gateway: GatewayHarness, when condition: (PrometheusText) -> Bool) async throws -> PrometheusText {
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(30)
         while true {
             let metrics = try await gateway.metrics()
             if condition(metrics) { return metrics }

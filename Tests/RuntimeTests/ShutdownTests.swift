@@ -55,8 +55,9 @@ import Testing
     func sigtermDuringStreams() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kubeclaw-sigterm-runs-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        // 200 words at 20 per second: ten seconds each, far longer than the 2 s grace.
-        let simulator = try await RunningSimulator.start(directory: directory, arguments: ["--echo", "--tokens-per-second", "20"])
+        // 200 words at 5 per second: forty seconds each, far longer than the 2 s grace, and long
+        // enough that a loaded machine still signals while every run streams.
+        let simulator = try await RunningSimulator.start(directory: directory, arguments: ["--echo", "--tokens-per-second", "5"])
         defer { simulator.process.stop() }
         let token = "sigterm-runs-\(UUID().uuidString)"
         let arguments = ["--ollama-url", simulator.url, "--shutdown-grace", "2", "--rate-limit", "0", "--max-runs-per-client", "0"]

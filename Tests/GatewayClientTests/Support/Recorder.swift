@@ -11,8 +11,9 @@ final class Recorder<Element: Sendable>: Sendable {
     var all: [Element] { items.withLock { $0 } }
 
     /// Everything recorded, once there are at least `count` elements or `timeout` has passed
-    /// (polls every 5 ms: bounded in time, and so in count).
-    func waitFor(count: Int, timeout: Duration = .seconds(5)) async -> [Element] {
+    /// (polls every 5 ms: bounded in time, and so in count). The default bound is generous: it
+    /// only costs time when the test fails, and a loaded machine can take seconds.
+    func waitFor(count: Int, timeout: Duration = .seconds(30)) async -> [Element] {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let seen = all

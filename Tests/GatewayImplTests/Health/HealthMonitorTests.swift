@@ -16,11 +16,11 @@ import Testing
                 // Ten refreshes at once, as when many clients connect together.
                 for _ in 0..<10 {
                     group.addTask {
-                        started.increment()
-                        return try await monitor.refresh().ts
+                        try await monitor.refreshTimestamp(countedIn: started)
                     }
                 }
-                // Hold the first probe until every caller has started and had time to join it. The
+                // Hold the first probe until every caller has joined it: each one is counted on the
+                // monitor's actor in the same step as its refresh() finds the probe running. The
                 // gate opens on every way out: a failed expectation must not leave the callers
                 // (and with them the task group and the whole test run) waiting forever.
                 defer { gate.open() }
@@ -29,7 +29,6 @@ import Testing
                     try #require(ContinuousClock.now < deadline, "the refreshes did not start")
                     try await Task.sleep(for: .milliseconds(5))
                 }
-                try await Task.sleep(for: .milliseconds(200))
                 gate.open()
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
@@ -51,5 +50,15 @@ import Testing
         GatewaySettings(
             serviceVersion: "0.0.0-test", dataDirectory: "/tmp", storePath: store.path, backendURL: "http://127.0.0.1:11434",
             authMode: .none)
+    }
+}
+
+private extension HealthMonitor {
+    /// The `ts` of `refresh()`, counted in `counter` first. Both run on the monitor's actor with
+    /// no suspension in between (a call to the same actor does not give it up), so once the count
+    /// is n, n callers have started the probe or found it running and wait for its result.
+    func refreshTimestamp(countedIn counter: CallCounter) async throws -> Int {
+        counter.increment()
+        return try await refresh().ts
     }
 }

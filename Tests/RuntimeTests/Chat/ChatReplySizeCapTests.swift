@@ -7,7 +7,7 @@ import Testing
 /// gateway's memory, every client's socket and the database: past `maxReplyBytes` the run ends
 /// with stopReason `reply_size_cap`, the model's request is cancelled and the stored reply is
 /// capped.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct ChatReplySizeCapTests {
     /// A long reply (4200 bytes, about 800 pieces: 20 s) at 40 pieces a second, a realistic model
     /// pace, with two-byte characters so the cut must fall on a character boundary. (The Ollama

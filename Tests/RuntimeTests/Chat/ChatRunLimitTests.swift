@@ -7,7 +7,7 @@ import Testing
 /// `UNAVAILABLE` + `CHAT_RUN_ACTIVE`, never a second reply interleaved with the first), and at
 /// most `maxConcurrentRunsPerClient` runs streaming per client identity (`CHAT_RUN_LIMIT`), so
 /// one client cannot occupy every model slot. Documented in docs/chat.md.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct ChatRunLimitTests {
     /// A reply of 40 pieces at 10 a second: still streaming while the test sends again.
     static let slow = SimulatorBehaviour(

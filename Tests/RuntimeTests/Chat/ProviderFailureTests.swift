@@ -93,7 +93,9 @@ struct ProviderFailureTests {
     func hang() async throws {
         var hanging = SimulatorBehaviour.defaults(for: .openAI)
         hanging.hang = true
-        try await withProviderGateway(model: "openai/gpt-4.1-mini", openAI: hanging, firstTokenTimeout: .milliseconds(400)) { gateway, sims in
+        // Long enough for the request to reach the simulator on a loaded machine: a timeout that
+        // fires before the request arrives leaves nothing for the simulator to see cancelled.
+        try await withProviderGateway(model: "openai/gpt-4.1-mini", openAI: hanging, firstTokenTimeout: .seconds(5)) { gateway, sims in
             _ = try await ChatBackendFailureTests.expectFailure(gateway) { $0 == "The model did not start replying in time." }
             try await eventually("the simulator saw the gateway give up") {
                 sims.openAI.stats().chatsCancelled == 1 && sims.openAI.stats().currentlyStreaming == 0

@@ -6,7 +6,7 @@ import Testing
 /// to start, naming the reason, instead of serving chats it could never save. (A volume cannot
 /// be remounted read-only under a running gateway: Linux refuses while SQLite holds the file
 /// open for writing.)
-@Suite(.timeLimit(.minutes(1)), .enabled(if: TinyFilesystem.isAvailable, "mounting a tmpfs needs privileges"))
+@Suite(.timeLimit(.minutes(5)), .enabled(if: TinyFilesystem.isAvailable, "mounting a tmpfs needs privileges"))
 struct ReadOnlyVolumeTests {
     @Test("a read-only data volume at start: kubeclaw serve exits non-zero, logging 'attempt to write a readonly database'")
     func readOnlyAtStart() async throws {

@@ -34,9 +34,11 @@ final class FrameRecorder: Sendable {
     }
     var hasEnded: Bool { storage.state.withLock { $0.ended } }
 
-    /// The first recorded frame (from `startIndex` on) matching `predicate`, waiting up to `timeout`.
+    /// The first recorded frame (from `startIndex` on) matching `predicate`, waiting up to `timeout`
+    /// (the defaults are generous: they only cost time when the test fails, and a loaded machine
+    /// can take seconds).
     func waitFor(
-        _ what: String, from startIndex: Int = 0, timeout: Duration = .seconds(10), _ predicate: (ReceivedFrame) -> Bool
+        _ what: String, from startIndex: Int = 0, timeout: Duration = .seconds(30), _ predicate: (ReceivedFrame) -> Bool
     ) async throws -> ReceivedFrame {
         let deadline = ContinuousClock.now + timeout
         while true {
@@ -51,14 +53,14 @@ final class FrameRecorder: Sendable {
     }
 
     /// The first event named `name` matching `predicate`.
-    func event(_ name: String, from startIndex: Int = 0, timeout: Duration = .seconds(10), where predicate: (JSONValue) -> Bool = { _ in true }) async throws -> ReceivedFrame {
+    func event(_ name: String, from startIndex: Int = 0, timeout: Duration = .seconds(30), where predicate: (JSONValue) -> Bool = { _ in true }) async throws -> ReceivedFrame {
         try await waitFor("event \(name)", from: startIndex, timeout: timeout) { frame in
             frame.event?.event == name && predicate(frame.json?["payload"] ?? .null)
         }
     }
 
     /// Waits until the server closed the connection; its close code.
-    func closeCode(timeout: Duration = .seconds(10)) async throws -> UInt16? {
+    func closeCode(timeout: Duration = .seconds(30)) async throws -> UInt16? {
         let deadline = ContinuousClock.now + timeout
         while !hasEnded {
             guard ContinuousClock.now < deadline else { throw TestFailure("the connection was not closed within \(timeout)") }

@@ -49,7 +49,7 @@ extension GatewaySession {
     /// The first event matching `predicate`, read straight off ``events`` (no polling, so the
     /// caller reacts the moment it arrives); throws after `timeout`. Consumes ``events``, which
     /// has one consumer and ends once its reader is cancelled: call it at most once per session.
-    func firstEvent(timeout: Duration = .seconds(10), where predicate: @escaping @Sendable (ReceivedEvent) -> Bool)
+    func firstEvent(timeout: Duration = .seconds(30), where predicate: @escaping @Sendable (ReceivedEvent) -> Bool)
         async throws -> ReceivedEvent
     {
         let events = self.events

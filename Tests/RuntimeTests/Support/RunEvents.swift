@@ -35,7 +35,7 @@ struct RunEvents: Sendable {
 extension FrameRecorder {
     /// Waits (at most `timeout`) for the run's terminal `chat` event, then returns every event
     /// of the run received up to it.
-    func run(_ runId: String, timeout: Duration = .seconds(10)) async throws -> RunEvents {
+    func run(_ runId: String, timeout: Duration = .seconds(30)) async throws -> RunEvents {
         let terminal = try await event("chat", timeout: timeout) { payload in
             payload["runId"] == .string(runId) && RunEvents.terminalStates.contains(payload["state"]?.stringValue ?? "")
         }

@@ -38,12 +38,12 @@ struct RunningGateway {
             ["serve", "--host", "127.0.0.1", "--port", "0", "--http-port", "0", "--data-dir", directory + "/data",
              "--log-format", "text", "--log-level", "info"] + arguments,
             environment: environment, directory: directory)
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + .seconds(60)
         while process.isRunning, ContinuousClock.now < deadline {
             let output = process.output
             if let webSocketPort = port(in: output, after: "ws=ws://127.0.0.1:"),
                let httpPort = port(in: output, after: "http=http://127.0.0.1:"),
-               let reply = try? await HTTPReply.fetch("http://127.0.0.1:\(httpPort)/startupz", timeout: .seconds(2)),
+               let reply = try? await HTTPReply.fetch("http://127.0.0.1:\(httpPort)/startupz", timeout: .seconds(10)),
                reply.status == 200 {
                 return RunningGateway(process: process, webSocketPort: webSocketPort, httpPort: httpPort, token: token)
             }
@@ -51,7 +51,7 @@ struct RunningGateway {
         }
         let output = process.output
         process.stop()
-        throw TestFailure("kubeclaw serve did not start within 30 s; output:\n\(output)")
+        throw TestFailure("kubeclaw serve did not start within 60 s; output:\n\(output)")
     }
 
     /// The port number right after `prefix` in `text`.

@@ -13,7 +13,7 @@ struct RunningSimulator {
         let process = try ChildProcess(
             try BuiltProducts.path(of: "ollama-sim"), ["--host", "127.0.0.1", "--port", "0"] + arguments,
             environment: ChildProcess.minimalEnvironment.merging(environment) { _, new in new }, directory: directory)
-        let deadline = ContinuousClock.now + .seconds(15)
+        let deadline = ContinuousClock.now + .seconds(60)
         while true {
             let output = process.output
             if let range = output.range(of: #"listening on http://127\.0\.0\.1:\d+"#, options: .regularExpression),
