@@ -45,6 +45,9 @@ enum Defect: String, Sendable, CaseIterable, CustomTestStringConvertible {
     case detailsPathLost
     /// Handshake refusals lose `details.code` (`AUTH_TOKEN_MISMATCH`, `PROTOCOL_MISMATCH`, …).
     case detailsCodeDropped
+    /// The 1002 close after a refused protocol range comes 12 s late, past the client's timeout
+    /// (a gateway that leaves the socket to its handshake deadline).
+    case lateClose
 
     var testDescription: String { rawValue }
 
@@ -69,6 +72,7 @@ enum Defect: String, Sendable, CaseIterable, CustomTestStringConvertible {
         case .abortedReportedAsFinal: ("wrong value", "`chat` event state `aborted` sent as `final`")
         case .detailsPathLost: ("wrong value", "invalid-params `details.path` always `/`")
         case .detailsCodeDropped: ("missing field", "handshake refusals without `details.code`")
+        case .lateClose: ("late close", "the 1002 close after a protocol mismatch held back 12 s")
         }
     }
 
@@ -126,7 +130,7 @@ final class DefectRewriter {
                   frame["error"]?["details"]?["code"] == nil  // not a handshake refusal
             else { return [text] }
             return [frame.setting(["error", "code"], to: "UNAVAILABLE").description]
-        case .closeCodeSwapped:
+        case .closeCodeSwapped, .lateClose:
             return [text]
         case .extraClose:
             if isResponse, frame["error"]?["message"]?.stringValue?.hasPrefix("unknown method") == true { closeAfterThis = true }
@@ -167,6 +171,11 @@ final class DefectRewriter {
     /// The close code the client receives for the gateway's `code`.
     func closeCode(_ code: UInt16) -> UInt16 {
         defect == .closeCodeSwapped ? 1000 : code
+    }
+
+    /// How long the gateway's close with `code` is held back before the client gets it.
+    func closeDelay(_ code: UInt16) -> Duration? {
+        defect == .lateClose && code == 1002 ? .seconds(12) : nil
     }
 
     private static func error(id: JSONValue, code: String, message: String) -> String {

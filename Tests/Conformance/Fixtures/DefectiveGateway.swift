@@ -124,6 +124,7 @@ final class DefectiveGateway: Sendable {
                         }
                     }
                     let code = rewriter.closeCode(upstream.closeCode ?? 1006)
+                    if let delay = rewriter.closeDelay(code) { try? await Task.sleep(for: delay) }
                     try? await outbound.write(closeFrame(code: code, reason: upstream.closeReason ?? ""))
                 }
                 group.addTask {
