@@ -134,7 +134,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            // The cases (`ConformanceSuite`), generated from the spec next to their runner.
+            plugins: ["RPCGenPlugin"]
         ),
         // The gateway assembled from its parts, as `kubeclaw serve` runs it (and tests build it).
         .target(
@@ -271,6 +273,8 @@ let package = Package(
             dependencies: [
                 "KubeclawServer", "Runtime", "GatewayImpl", "GatewayClient", "GeneratedProtocol", "OllamaSimulator",
                 "SwiftTestingSettings",
+                // The suite's case counts, for `kubeclaw conformance` against the real binary.
+                "Conformance",
                 // Built so the tests can run the real binaries (SIGTERM, start-up).
                 "kubeclaw", "ollama-sim",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

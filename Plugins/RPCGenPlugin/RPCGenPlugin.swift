@@ -6,14 +6,13 @@ import PackagePlugin
 /// exactly when the spec changes. The spec lives outside the target, so it is named
 /// explicitly rather than discovered. Which renderers run depends on the target: the protocol
 /// types for `GeneratedProtocol`, the typed client for `KubeclawClient`, the example table for
-/// `KubeclawMockGateway`.
+/// `KubeclawMockGateway`, the conformance cases for `Conformance`.
 @main
 struct RPCGenPlugin: BuildToolPlugin {
     /// Renderer → the files it writes; must match `rpcgen list-outputs`.
     static let outputs: [(renderer: String, files: [String])] = [
         ("swift-types", ["Support.swift", "Types.swift", "Schemas.swift", "Catalog.swift"]),
         ("swift-dispatcher", ["GatewayMethods.swift", "Dispatcher.swift"]),
-        ("conformance-swift", ["ConformanceModel.swift", "ConformanceCases.swift"]),
     ]
 
     /// Targets that get other renderers than ``outputs``.
@@ -23,6 +22,10 @@ struct RPCGenPlugin: BuildToolPlugin {
         ],
         "KubeclawMockGateway": [
             ("swift-mock", ["MockExamples+Spec.swift"]),
+        ],
+        // The cases live with their runner, not in the protocol module every server links.
+        "Conformance": [
+            ("conformance-swift", ["ConformanceModel.swift", "ConformanceCases.swift"]),
         ],
     ]
 

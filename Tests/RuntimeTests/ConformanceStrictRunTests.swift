@@ -1,5 +1,5 @@
+import Conformance
 import Foundation
-import GeneratedProtocol
 import Testing
 
 /// The conformance issue's "done when", as a user runs it: `kubeclaw conformance --strict` with
