@@ -86,22 +86,8 @@ extension CaseDriver {
             return { frame in
                 guard FrameText.isEvent(frame, named: event), let payload = frame.json?["payload"],
                       payload[correlate]?.stringValue == runId else { return false }
-                return expected.allSatisfy { pointer, value in value != nil && Self.value(at: pointer, in: payload) == value }
+                return expected.allSatisfy { pointer, value in value != nil && FrameText.value(at: pointer, in: payload) == value }
             }
         }
-    }
-
-    /// The member of `value` a JSON pointer (`/data/phase`) names, or nil.
-    static func value(at pointer: String, in value: JSONValue) -> JSONValue? {
-        var current: JSONValue? = value
-        for token in pointer.split(separator: "/", omittingEmptySubsequences: false).dropFirst() {
-            let key = token.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
-            switch current {
-            case .object(let members)?: current = members[key]
-            case .array(let items)?: current = Int(key).flatMap { items.indices.contains($0) ? items[$0] : nil }
-            default: return nil
-            }
-        }
-        return current
     }
 }

@@ -82,12 +82,7 @@ final class CaseDriver {
 
     /// A WebSocket, nothing sent yet.
     func open() async throws -> ObservedConnection {
-        let connection: ObservedConnection
-        do {
-            connection = try await ObservedConnection.open(url: configuration.url, challengeGrace: configuration.challengeGrace, inspector: inspector)
-        } catch {
-            throw CaseVerdict.fail("cannot open a WebSocket to \(configuration.url.absoluteString): \(error)")
-        }
+        let connection = try await ObservedConnection.open(configuration, inspector: inspector)
         connections.append(connection)
         return connection
     }
@@ -95,30 +90,28 @@ final class CaseDriver {
     /// A WebSocket past the handshake, with the runner's credentials.
     func connected() async throws -> ObservedConnection {
         let connection = try await open()
-        let response = try await connection.request(MethodName.connect.rawValue, params: connectParams().description, timeout: timeout)
-        guard response.json?["ok"]?.boolValue == true else {
-            throw CaseVerdict.fail("the handshake was refused: \(FrameText.describeResponse(response))", excerpt: FrameText.excerpt(response))
-        }
-        connection.setHello(response.json?["payload"])
+        try await connection.handshake(params: connectParams(), timeout: timeout)
         return connection
     }
 
-    /// The handshake params the runner sends: the configured protocol version, a CLI client,
-    /// every scope, the token when there is one. `auth` is replaced by `credentials` when given.
+    /// The handshake params the runner sends: the configured protocol version, a CLI client
+    /// (or `clientId` in `mode`), every scope, the token when there is one. `auth` is replaced
+    /// by `credentials` when given.
     func connectParams(minProtocol: Int? = nil, maxProtocol: Int? = nil, credentials: ConnectParams.Auth?? = .none) -> JSONValue {
         Self.connectParams(configuration: configuration, minProtocol: minProtocol, maxProtocol: maxProtocol, credentials: credentials)
     }
 
     /// ``connectParams(minProtocol:maxProtocol:credentials:)`` for `configuration` (the preflight's too).
     static func connectParams(
-        configuration: ConformanceConfiguration, minProtocol: Int?, maxProtocol: Int?, credentials: ConnectParams.Auth??
+        configuration: ConformanceConfiguration, minProtocol: Int?, maxProtocol: Int?, credentials: ConnectParams.Auth??,
+        clientId: String = "cli", mode: String = "cli"
     ) -> JSONValue {
         let minProtocol = minProtocol ?? configuration.protocolVersion
         let maxProtocol = maxProtocol ?? configuration.protocolVersion
         let auth = credentials ?? configuration.token.map { ConnectParams.Auth(token: $0) }
         let params = ConnectParams(
             auth: auth,
-            client: .init(id: .init(rawValue: "cli"), instanceId: configuration.instanceId, mode: .init(rawValue: "cli"),
+            client: .init(id: .init(rawValue: clientId), instanceId: configuration.instanceId, mode: .init(rawValue: mode),
                           platform: platform, version: configuration.clientVersion),
             maxProtocol: maxProtocol, minProtocol: minProtocol, role: "operator", scopes: Scope.allCases.map(\.rawValue))
         return (try? JSONValue(encoding: params)) ?? [:]
@@ -207,7 +200,7 @@ final class CaseDriver {
             return
         }
         for match in rejection.details {
-            let found = Self.value(at: match.pointer, in: details)
+            let found = FrameText.value(at: match.pointer, in: details)
             guard let wanted = try? JSONValue.parse(Data(match.value.utf8)), found == wanted else {
                 throw CaseVerdict.fail(
                     "expected error details.\(match.pointer.dropFirst()) \(match.value), got \(found.map(\.description) ?? "none")",

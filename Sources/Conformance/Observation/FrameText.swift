@@ -79,4 +79,18 @@ enum FrameText {
         for (key, value) in changes { members[key] = value }
         return JSONValue.object(members).description
     }
+
+    /// The member of `value` a JSON pointer (`/data/phase`, `/path`) names, or nil.
+    static func value(at pointer: String, in value: JSONValue) -> JSONValue? {
+        var current: JSONValue? = value
+        for token in pointer.split(separator: "/", omittingEmptySubsequences: false).dropFirst() {
+            let key = token.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+            switch current {
+            case .object(let members)?: current = members[key]
+            case .array(let items)?: current = Int(key).flatMap { items.indices.contains($0) ? items[$0] : nil }
+            default: return nil
+            }
+        }
+        return current
+    }
 }

@@ -33,6 +33,26 @@ final class ObservedConnection: Sendable {
         return ObservedConnection(session: session, log: log, reader: reader)
     }
 
+    /// ``open(url:challengeGrace:inspector:)`` at the run's URL; a socket that cannot be opened
+    /// fails the case.
+    static func open(_ configuration: ConformanceConfiguration, inspector: FrameInspector) async throws -> ObservedConnection {
+        do {
+            return try await open(url: configuration.url, challengeGrace: configuration.challengeGrace, inspector: inspector)
+        } catch {
+            throw CaseVerdict.fail("cannot open a WebSocket to \(configuration.url.absoluteString): \(error)")
+        }
+    }
+
+    /// Sends `connect` with `params` and keeps hello-ok's payload (``hello``); a refusal fails
+    /// the case, naming it.
+    func handshake(params: JSONValue, timeout: Duration) async throws {
+        let response = try await request(MethodName.connect.rawValue, params: params.description, timeout: timeout)
+        guard response.json?["ok"]?.boolValue == true else {
+            throw CaseVerdict.fail("the handshake was refused: \(FrameText.describeResponse(response))", excerpt: FrameText.excerpt(response))
+        }
+        setHello(response.json?["payload"])
+    }
+
     /// Frames so far that broke the envelope or payload rules.
     var problems: [FrameProblem] { log.problems }
 

@@ -17,17 +17,14 @@ final class EventWatcher: Sendable {
     /// says why; the event cases then judge what the cases' own connections saw).
     static func open(configuration: ConformanceConfiguration, ledger: EventLedger) async -> EventWatcher? {
         let inspector = FrameInspector(ledger: ledger, caseId: "the run's watcher connection", protocolVersion: configuration.protocolVersion)
-        guard let connection = try? await ObservedConnection.open(
-            url: configuration.url, challengeGrace: configuration.challengeGrace, inspector: inspector)
-        else { return nil }
+        guard let connection = try? await ObservedConnection.open(configuration, inspector: inspector) else { return nil }
         let params = CaseDriver.connectParams(configuration: configuration, minProtocol: nil, maxProtocol: nil, credentials: .none)
-        guard let hello = try? await connection.request(MethodName.connect.rawValue, params: params.description, timeout: configuration.timeout),
-              hello.json?["ok"]?.boolValue == true
-        else {
+        do {
+            try await connection.handshake(params: params, timeout: configuration.timeout)
+        } catch {
             await connection.close()
             return nil
         }
-        connection.setHello(hello.json?["payload"])
         return EventWatcher(connection: connection)
     }
 
