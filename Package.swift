@@ -33,6 +33,10 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         // `kubeclaw serve`'s settings: flags > environment > config file (KubeclawConfiguration).
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: []),
+        // The shared store of replicas (PostgresStore; docs/replicas.md).
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        // Its TLS settings (`sslmode`), already a dependency of postgres-nio.
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // The generator: Foundation only, so anyone can vendor it.
@@ -80,6 +84,22 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The store replicas share: `SessionStore` on PostgreSQL (docs/replicas.md). Only the
+        // `kubeclaw` binary and the tests link it, so the fuzz and sanitizer builds of the
+        // server never compile postgres-nio.
+        .target(
+            name: "PostgresStore",
+            dependencies: [
+                "Locking",
+                "GatewayImpl",
+                "GeneratedProtocol",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -158,6 +178,7 @@ let package = Package(
                 "Conformance",
                 "Runtime",
                 "GatewayImpl",
+                "PostgresStore",
                 "GeneratedProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -231,6 +252,9 @@ let package = Package(
         // Linked into the test bundle: Swift Testing defaults for this suite on 2 cores — no
         // backtrace capture per thrown error, 8 tests at a time (Tests/SwiftTestingSettings/).
         .target(name: "SwiftTestingSettings", path: "Tests/SwiftTestingSettings"),
+        // A PostgreSQL server of the tests' own: initdb in a temporary directory, loopback, a
+        // free port, stopped when the test process ends (Tests/ThrowawayPostgres/).
+        .target(name: "ThrowawayPostgres", path: "Tests/ThrowawayPostgres", swiftSettings: swiftSettings),
         .testTarget(
             name: "RPCGenTests",
             dependencies: ["rpcgen", "SwiftTestingSettings"],
@@ -244,7 +268,12 @@ let package = Package(
         ),
         .testTarget(
             name: "GatewayImplTests",
-            dependencies: ["GatewayImpl", "GeneratedProtocol", "OllamaSimulator", "SwiftTestingSettings"],
+            dependencies: [
+                "GatewayImpl", "GeneratedProtocol", "OllamaSimulator", "SwiftTestingSettings",
+                // The store suite runs against both backends.
+                "PostgresStore", "ThrowawayPostgres",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

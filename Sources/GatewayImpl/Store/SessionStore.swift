@@ -6,6 +6,9 @@
 /// cancelled before the database is reached); after ``close()`` every call throws
 /// ``SessionStoreError/closed``.
 public protocol SessionStore: DeviceStore {
+    /// Where the data lives, safe to show (status, `sessions.list`'s `path`, logs): the file's
+    /// path, or the database URL without its password.
+    var location: String { get }
     /// The session with this exact key, or nil.
     func session(key: String) async throws -> SessionRecord?
     /// Inserts or replaces by key; enforces label uniqueness (throws labelInUse).

@@ -46,9 +46,9 @@ import Testing
         }
     }
 
-    private static func settings(_ store: SQLiteSessionStore) -> GatewaySettings {
+    private static func settings(_ store: any SessionStore) -> GatewaySettings {
         GatewaySettings(
-            serviceVersion: "0.0.0-test", dataDirectory: "/tmp", storePath: store.path, backendURL: "http://127.0.0.1:11434",
+            serviceVersion: "0.0.0-test", dataDirectory: "/tmp", storePath: store.location, backendURL: "http://127.0.0.1:11434",
             authMode: .none)
     }
 }

@@ -21,7 +21,7 @@ struct SQLiteSessionStoreLifecycleTests {
 
     @Test("the writer runs in WAL mode with synchronous = FULL, foreign keys on and a busy timeout")
     func durableSettings() async throws {
-        try await withStore { store in
+        try await withSQLiteStore { store in
             let settings = try await store.writerSettings()
             #expect(settings.journalMode == "wal")
             #expect(settings.synchronous == 2)  // FULL
@@ -146,7 +146,7 @@ struct SQLiteSessionStoreLifecycleTests {
 
     @Test("20 tasks appending at once keep every message, each with its own id")
     func concurrentAppends() async throws {
-        try await withStore { store in
+        try await withSQLiteStore { store in
             let key = "agent:main:main"
             try await store.saveSession(makeSession(key))
             let perTask = 10

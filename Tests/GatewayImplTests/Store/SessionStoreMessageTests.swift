@@ -7,9 +7,9 @@ import Testing
 struct SessionStoreMessageTests {
     private let key = "agent:main:main"
 
-    @Test("append returns the message with a new, increasing id; content and usage round-trip exactly")
-    func appendAssignsIds() async throws {
-        try await withStore { store in
+    @Test("append returns the message with a new, increasing id; content and usage round-trip exactly", arguments: StoreBackend.allCases)
+    func appendAssignsIds(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
             try await store.saveSession(makeSession(key))
             let usage: JSONValue = ["input": 12, "output": 34, "cost": ["total": 0.0042]]
             let reply = StoredMessage(
@@ -30,9 +30,9 @@ struct SessionStoreMessageTests {
         }
     }
 
-    @Test("usage nil and usage JSON null stay distinct")
-    func usageNullVersusAbsent() async throws {
-        try await withStore { store in
+    @Test("usage nil and usage JSON null stay distinct", arguments: StoreBackend.allCases)
+    func usageNullVersusAbsent(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
             try await store.saveSession(makeSession(key))
             var withNull = makeMessage(key, "a")
             withNull.usage = .null
@@ -44,9 +44,9 @@ struct SessionStoreMessageTests {
         }
     }
 
-    @Test("messages(limit:) returns the newest N, oldest first; a larger limit returns all; below 1 returns none")
-    func newestNOldestFirst() async throws {
-        try await withStore { store in
+    @Test("messages(limit:) returns the newest N, oldest first; a larger limit returns all; below 1 returns none", arguments: StoreBackend.allCases)
+    func newestNOldestFirst(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
             try await store.saveSession(makeSession(key))
             try await store.saveSession(makeSession("agent:main:other"))
             for index in 1...7 {
@@ -62,9 +62,9 @@ struct SessionStoreMessageTests {
         }
     }
 
-    @Test("append bumps the session's updatedAt to the message timestamp, never backwards")
-    func appendBumpsUpdatedAt() async throws {
-        try await withStore { store in
+    @Test("append bumps the session's updatedAt to the message timestamp, never backwards", arguments: StoreBackend.allCases)
+    func appendBumpsUpdatedAt(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
             try await store.saveSession(makeSession(key, updatedAt: 1_000))
 
             _ = try await store.appendMessage(makeMessage(key, "later", at: 5_000))
@@ -76,9 +76,9 @@ struct SessionStoreMessageTests {
         }
     }
 
-    @Test("appending to a session that does not exist throws unavailable and stores nothing")
-    func appendToMissingSession() async throws {
-        try await withStore { store async throws in
+    @Test("appending to a session that does not exist throws unavailable and stores nothing", arguments: StoreBackend.allCases)
+    func appendToMissingSession(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store async throws in
             await #expect(throws: SessionStoreError.unavailable(#"no session with key "agent:main:ghost""#)) {
                 try await store.appendMessage(makeMessage("agent:main:ghost", "lost"))
             }
@@ -87,9 +87,9 @@ struct SessionStoreMessageTests {
         }
     }
 
-    @Test("firstMessage finds the earliest message of a role; lastMessage the latest of any role; nil when none")
-    func firstAndLast() async throws {
-        try await withStore { store in
+    @Test("firstMessage finds the earliest message of a role; lastMessage the latest of any role; nil when none", arguments: StoreBackend.allCases)
+    func firstAndLast(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
             try await store.saveSession(makeSession(key))
             #expect(try await store.firstMessage(sessionKey: key, role: "user") == nil)
             #expect(try await store.lastMessage(sessionKey: key) == nil)

@@ -5,9 +5,9 @@ import Testing
 /// The store's two retention calls: each deletes what the policy says and never more than its
 /// limit in one call, so a sweep is a bounded write.
 @Suite struct SessionStoreRetentionTests {
-    @Test("expireSessions deletes the oldest idle sessions with their transcripts, at most limit, never a kept one")
-    func expire() async throws {
-        try await withStore { store in
+    @Test("expireSessions deletes the oldest idle sessions with their transcripts, at most limit, never a kept one", arguments: StoreBackend.allCases)
+    func expire(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
             for (index, key) in ["agent:main:a", "agent:main:b", "agent:main:c", "agent:main:d"].enumerated() {
                 try await store.saveSession(makeSession(key, updatedAt: 100 + Int64(index)))
                 _ = try await store.appendMessage(makeMessage(key, "hi", at: 50))
@@ -26,9 +26,9 @@ import Testing
         }
     }
 
-    @Test("expireSessions also removes old transcripts whose session was deleted without them")
-    func orphanedTranscripts() async throws {
-        try await withStore { store in
+    @Test("expireSessions also removes old transcripts whose session was deleted without them", arguments: StoreBackend.allCases)
+    func orphanedTranscripts(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
             try await store.saveSession(makeSession("agent:main:gone", updatedAt: 100))
             _ = try await store.appendMessage(makeMessage("agent:main:gone", "old", at: 100))
             #expect(try await store.deleteSession(key: "agent:main:gone", deleteTranscript: false))
@@ -39,9 +39,9 @@ import Testing
         }
     }
 
-    @Test("trimTranscripts keeps the newest messages of long transcripts, deleting at most limit per call")
-    func trim() async throws {
-        try await withStore { store in
+    @Test("trimTranscripts keeps the newest messages of long transcripts, deleting at most limit per call", arguments: StoreBackend.allCases)
+    func trim(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
             try await store.saveSession(makeSession("agent:main:long"))
             try await store.saveSession(makeSession("agent:main:short"))
             for index in 0..<10 { _ = try await store.appendMessage(makeMessage("agent:main:long", "m\(index)")) }

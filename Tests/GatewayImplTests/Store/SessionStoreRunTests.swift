@@ -4,9 +4,9 @@ import Testing
 /// Run records: `chat.send` idempotency (runId == idempotencyKey), outcomes, crash recovery, TTL.
 @Suite("Session store: runs")
 struct SessionStoreRunTests {
-    @Test("beginRun creates a new key; a second begin with the same key returns the first record, created false")
-    func beginIsIdempotent() async throws {
-        try await withStore { store in
+    @Test("beginRun creates a new key; a second begin with the same key returns the first record, created false", arguments: StoreBackend.allCases)
+    func beginIsIdempotent(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
             let run = makeRun("idem-1", at: 1_000)
             let first = try await store.beginRun(run)
             #expect(first.created)
@@ -22,9 +22,9 @@ struct SessionStoreRunTests {
         }
     }
 
-    @Test("concurrent begins of one key create it exactly once")
-    func concurrentBegins() async throws {
-        try await withStore { store in
+    @Test("concurrent begins of one key create it exactly once", arguments: StoreBackend.allCases)
+    func concurrentBegins(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
             let created = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for attempt in 0..<10 {
                     group.addTask { try await store.beginRun(makeRun("idem-race", at: Int64(attempt))).created }
@@ -35,9 +35,9 @@ struct SessionStoreRunTests {
         }
     }
 
-    @Test("finishRun records status, summary and time; a retry then sees the outcome")
-    func finish() async throws {
-        try await withStore { store in
+    @Test("finishRun records status, summary and time; a retry then sees the outcome", arguments: StoreBackend.allCases)
+    func finish(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
             _ = try await store.beginRun(makeRun("idem-1", at: 1_000))
             try await store.finishRun(idempotencyKey: "idem-1", status: .error, summary: "model not found", at: 1_500)
 
@@ -50,17 +50,17 @@ struct SessionStoreRunTests {
         }
     }
 
-    @Test("finishing an unknown run changes nothing and does not fail")
-    func finishUnknown() async throws {
-        try await withStore { store in
+    @Test("finishing an unknown run changes nothing and does not fail", arguments: StoreBackend.allCases)
+    func finishUnknown(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
             try await store.finishRun(idempotencyKey: "never-started", status: .ok, summary: nil, at: 1)
             #expect(try await store.run(idempotencyKey: "never-started") == nil)
         }
     }
 
-    @Test("runningRuns lists only runs still running, oldest first")
-    func running() async throws {
-        try await withStore { store in
+    @Test("runningRuns lists only runs still running, oldest first", arguments: StoreBackend.allCases)
+    func running(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
             _ = try await store.beginRun(makeRun("late", at: 3_000))
             _ = try await store.beginRun(makeRun("done", at: 1_000))
             _ = try await store.beginRun(makeRun("early", at: 2_000))
@@ -70,9 +70,9 @@ struct SessionStoreRunTests {
         }
     }
 
-    @Test("pruneRuns forgets finished runs updated before the cut-off, keeps newer and running ones")
-    func prune() async throws {
-        try await withStore { store in
+    @Test("pruneRuns forgets finished runs updated before the cut-off, keeps newer and running ones", arguments: StoreBackend.allCases)
+    func prune(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
             for key in ["old-ok", "old-aborted", "new-ok", "old-running"] {
                 _ = try await store.beginRun(makeRun(key, at: 100))
             }

@@ -4,9 +4,9 @@ import Testing
 /// Sessions: saved by key, labels unique, listed newest first with `sessions.list`'s filters.
 @Suite("Session store: sessions")
 struct SessionStoreSessionTests {
-    @Test("a saved session reads back field for field; an unknown key reads nil")
-    func saveAndRead() async throws {
-        try await withStore { store in
+    @Test("a saved session reads back field for field; an unknown key reads nil", arguments: StoreBackend.allCases)
+    func saveAndRead(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
             let record = SessionRecord(
                 key: "agent:ops:discord:group:42", sessionId: "6f1c0d4e-8f0a-4a4b-9a0e-4b1d2c3e4f50", agentId: "ops",
                 label: "standup", displayName: "Daily standup", model: "llama3.2:3b",
@@ -21,9 +21,9 @@ struct SessionStoreSessionTests {
         }
     }
 
-    @Test("saving an existing key replaces the session and keeps its transcript")
-    func saveReplacesByKey() async throws {
-        try await withStore { store in
+    @Test("saving an existing key replaces the session and keeps its transcript", arguments: StoreBackend.allCases)
+    func saveReplacesByKey(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
             var record = makeSession("agent:main:main", label: "old")
             try await store.saveSession(record)
             _ = try await store.appendMessage(makeMessage(record.key, "hello", at: 1_500))
@@ -40,9 +40,9 @@ struct SessionStoreSessionTests {
         }
     }
 
-    @Test("a label held by another session is refused with labelInUse, and nothing changes")
-    func labelIsUnique() async throws {
-        try await withStore { store in
+    @Test("a label held by another session is refused with labelInUse, and nothing changes", arguments: StoreBackend.allCases)
+    func labelIsUnique(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
             try await store.saveSession(makeSession("agent:main:a", label: "work"))
             let intruder = makeSession("agent:main:b", label: "work")
 
@@ -54,9 +54,9 @@ struct SessionStoreSessionTests {
         }
     }
 
-    @Test("a session may re-save its own label; any number of sessions may have no label; a freed label can be taken")
-    func labelReuse() async throws {
-        try await withStore { store in
+    @Test("a session may re-save its own label; any number of sessions may have no label; a freed label can be taken", arguments: StoreBackend.allCases)
+    func labelReuse(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
             var a = makeSession("agent:main:a", label: "work")
             try await store.saveSession(a)
             a.displayName = "renamed"
@@ -74,9 +74,9 @@ struct SessionStoreSessionTests {
         }
     }
 
-    @Test("sessions list newest updatedAt first, ties by key ascending")
-    func listOrder() async throws {
-        try await withStore { store in
+    @Test("sessions list newest updatedAt first, ties by key ascending", arguments: StoreBackend.allCases)
+    func listOrder(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
             try await store.saveSession(makeSession("agent:main:b", updatedAt: 200))
             try await store.saveSession(makeSession("agent:main:old", updatedAt: 100))
             try await store.saveSession(makeSession("agent:main:new", updatedAt: 300))
@@ -87,9 +87,9 @@ struct SessionStoreSessionTests {
         }
     }
 
-    @Test("limit keeps the most recently updated sessions; a limit below 1 lists nothing")
-    func listLimit() async throws {
-        try await withStore { store in
+    @Test("limit keeps the most recently updated sessions; a limit below 1 lists nothing", arguments: StoreBackend.allCases)
+    func listLimit(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
             for minute in 1...5 {
                 try await store.saveSession(makeSession("agent:main:s\(minute)", updatedAt: Int64(minute) * 60_000))
             }
@@ -99,9 +99,9 @@ struct SessionStoreSessionTests {
         }
     }
 
-    @Test("label, agentId and spawnedBy filter exactly, and combine with AND")
-    func exactFilters() async throws {
-        try await withStore { store in
+    @Test("label, agentId and spawnedBy filter exactly, and combine with AND", arguments: StoreBackend.allCases)
+    func exactFilters(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
             try await store.saveSession(makeSession("agent:main:main", label: "Home"))
             try await store.saveSession(makeSession("agent:ops:main", label: "ops"))
             try await store.saveSession(makeSession("agent:ops:subagent:1", spawnedBy: "agent:ops:main"))
@@ -118,9 +118,9 @@ struct SessionStoreSessionTests {
         }
     }
 
-    @Test("search matches a substring of key, label, displayName or sessionId, ignoring case, wildcards literal")
-    func search() async throws {
-        try await withStore { store in
+    @Test("search matches a substring of key, label, displayName or sessionId, ignoring case, wildcards literal", arguments: StoreBackend.allCases)
+    func search(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
             try await store.saveSession(makeSession("agent:main:telegram:dm:alice", updatedAt: 5))
             try await store.saveSession(makeSession("agent:main:x", updatedAt: 4, label: "Quarterly-Report"))
             try await store.saveSession(makeSession("agent:main:y", updatedAt: 3, displayName: "Ärger mit Öfen"))
@@ -143,9 +143,9 @@ struct SessionStoreSessionTests {
         }
     }
 
-    @Test("updatedSince keeps sessions updated at or after the instant")
-    func updatedSince() async throws {
-        try await withStore { store in
+    @Test("updatedSince keeps sessions updated at or after the instant", arguments: StoreBackend.allCases)
+    func updatedSince(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
             try await store.saveSession(makeSession("agent:main:stale", updatedAt: 999))
             try await store.saveSession(makeSession("agent:main:edge", updatedAt: 1_000))
             try await store.saveSession(makeSession("agent:main:fresh", updatedAt: 1_001))
@@ -155,9 +155,9 @@ struct SessionStoreSessionTests {
         }
     }
 
-    @Test("cron:* sessions are never listed, even with every inclusion on, but exist and count")
-    func cronHidden() async throws {
-        try await withStore { store in
+    @Test("cron:* sessions are never listed, even with every inclusion on, but exist and count", arguments: StoreBackend.allCases)
+    func cronHidden(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
             try await store.saveSession(makeSession("cron:nightly", updatedAt: 9_999))
             try await store.saveSession(makeSession("agent:main:main"))
 
@@ -170,9 +170,9 @@ struct SessionStoreSessionTests {
         }
     }
 
-    @Test("global and unknown are listed only when includeGlobal / includeUnknown ask for them")
-    func specialKeys() async throws {
-        try await withStore { store in
+    @Test("global and unknown are listed only when includeGlobal / includeUnknown ask for them", arguments: StoreBackend.allCases)
+    func specialKeys(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
             try await store.saveSession(makeSession("global", updatedAt: 3))
             try await store.saveSession(makeSession("unknown", updatedAt: 2))
             try await store.saveSession(makeSession("agent:main:main", updatedAt: 1))
@@ -187,9 +187,9 @@ struct SessionStoreSessionTests {
         }
     }
 
-    @Test("delete with deleteTranscript removes the session and its messages")
-    func deleteWithTranscript() async throws {
-        try await withStore { store in
+    @Test("delete with deleteTranscript removes the session and its messages", arguments: StoreBackend.allCases)
+    func deleteWithTranscript(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
             try await store.saveSession(makeSession("agent:main:a"))
             try await store.saveSession(makeSession("agent:main:b"))
             _ = try await store.appendMessage(makeMessage("agent:main:a", "a1"))
@@ -203,9 +203,9 @@ struct SessionStoreSessionTests {
         }
     }
 
-    @Test("delete without deleteTranscript removes the session but keeps its messages")
-    func deleteKeepingTranscript() async throws {
-        try await withStore { store in
+    @Test("delete without deleteTranscript removes the session but keeps its messages", arguments: StoreBackend.allCases)
+    func deleteKeepingTranscript(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
             try await store.saveSession(makeSession("agent:main:a"))
             _ = try await store.appendMessage(makeMessage("agent:main:a", "kept"))
 
@@ -215,9 +215,9 @@ struct SessionStoreSessionTests {
         }
     }
 
-    @Test("deleting a session that does not exist returns false")
-    func deleteMissing() async throws {
-        try await withStore { store in
+    @Test("deleting a session that does not exist returns false", arguments: StoreBackend.allCases)
+    func deleteMissing(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
             try await store.saveSession(makeSession("agent:main:main"))
             #expect(try await store.deleteSession(key: "agent:main:ghost", deleteTranscript: true) == false)
             #expect(try await store.sessionCount() == 1)

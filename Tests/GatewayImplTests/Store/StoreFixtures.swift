@@ -1,6 +1,10 @@
 import Foundation
 import GatewayImpl
 import GeneratedProtocol
+import Logging
+import PostgresStore
+import Testing
+import ThrowawayPostgres
 
 // Shared helpers of the store tests: a real database file in a fresh temporary directory that
 // is removed afterwards, and records with readable defaults.
@@ -13,20 +17,56 @@ func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws 
     return try await body(directory)
 }
 
-/// Runs `body` with a store opened in a fresh temporary directory; closes it afterwards.
-func withStore<T>(_ body: (SQLiteSessionStore) async throws -> T) async throws -> T {
-    try await withTemporaryDirectory { directory in
-        let store = try SQLiteSessionStore(directory: directory)
-        do {
-            let result = try await body(store)
-            try await store.close()
-            return result
-        } catch {
-            try? await store.close()
-            throw error
+/// The two implementations of ``SessionStore``: the contract tests run against each.
+enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite
+    case postgres
+
+    var testDescription: String { rawValue }
+}
+
+/// Runs `body` with a fresh, empty store of `backend` — an SQLite file in a new temporary
+/// directory, or a new database on the test process's PostgreSQL server — and closes it
+/// afterwards.
+func withStore<T>(_ backend: StoreBackend = .sqlite, _ body: (any SessionStore) async throws -> T) async throws -> T {
+    switch backend {
+    case .sqlite:
+        return try await withTemporaryDirectory { directory in
+            try await using(try SQLiteSessionStore(directory: directory), body)
         }
+    case .postgres:
+        let server = try await ThrowawayPostgres.shared()
+        let store = try await PostgresSessionStore(url: try DatabaseURL(try server.createDatabase()), logger: quietLogger)
+        return try await using(store, body)
     }
 }
+
+/// Runs `body` with a fresh SQLite store, for what only that backend has (its file, its pragmas).
+func withSQLiteStore<T>(_ body: (SQLiteSessionStore) async throws -> T) async throws -> T {
+    try await withTemporaryDirectory { directory in
+        let store = try SQLiteSessionStore(directory: directory)
+        return try await using(store) { _ in try await body(store) }
+    }
+}
+
+/// Runs `body` with `store`, closing it however `body` ends.
+private func using<T>(_ store: any SessionStore, _ body: (any SessionStore) async throws -> T) async throws -> T {
+    do {
+        let result = try await body(store)
+        try await store.close()
+        return result
+    } catch {
+        try? await store.close()
+        throw error
+    }
+}
+
+/// Stores in tests log warnings and worse only.
+let quietLogger: Logger = {
+    var logger = Logger(label: "kubeclaw.test.store")
+    logger.logLevel = .warning
+    return logger
+}()
 
 /// A session of agent `main` (or the agent in the key) created and updated at `updatedAt`.
 func makeSession(

@@ -7,7 +7,7 @@ extension DeviceTokenRecord {
         let role: String = try row.decode(forColumn: "role")
         self.init(
             deviceId: deviceId, role: role,
-            scopes: try SQLiteJSON.value([String].self, from: try row.decode(forColumn: "scopes"), what: "scopes of device \(deviceId) role \(role)"),
+            scopes: try StoredJSON.value([String].self, from: try row.decode(forColumn: "scopes"), what: "scopes of device \(deviceId) role \(role)"),
             tokenHash: try row.decode(forColumn: "token_hash"), issuedAt: try row.decode(forColumn: "issued_at"),
             revokedAt: try row.decode(forColumn: "revoked_at"))
     }

@@ -3,7 +3,7 @@ import GRDB
 /// ``DeviceStore`` on the `devices` and `device_tokens` tables (migration `v2`).
 extension SQLiteSessionStore {
     public func recordDevice(_ device: DeviceRecord, token: DeviceTokenRecord) async throws {
-        let scopes = try SQLiteJSON.text(token.scopes)
+        let scopes = try StoredJSON.text(token.scopes)
         try await write { db in
             try db.execute(
                 sql: """

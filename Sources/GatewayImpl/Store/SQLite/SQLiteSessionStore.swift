@@ -19,6 +19,7 @@ public final class SQLiteSessionStore: SessionStore {
 
     /// The database file.
     public let path: String
+    public var location: String { path }
 
     /// The open pool, or nil once ``close()`` has started: the lock makes "closed" a single,
     /// race-free fact shared by every task.

@@ -12,7 +12,7 @@ extension SessionRecord {
             label: try row.decode(forColumn: "label"),
             displayName: try row.decode(forColumn: "display_name"),
             model: try row.decode(forColumn: "model"),
-            settings: try SQLiteJSON.value([String: String].self, from: settingsText, what: "settings of session \(key)"),
+            settings: try StoredJSON.value([String: String].self, from: settingsText, what: "settings of session \(key)"),
             spawnedBy: try row.decode(forColumn: "spawned_by"),
             spawnDepth: try row.decode(forColumn: "spawn_depth"),
             abortedLastRun: try row.decode(forColumn: "aborted_last_run"),
@@ -50,7 +50,7 @@ extension SessionRecord {
                     updated_at = excluded.updated_at
                 """,
             arguments: [
-                key, sessionId, agentId, label, displayName, model, try SQLiteJSON.text(settings), spawnedBy,
+                key, sessionId, agentId, label, displayName, model, try StoredJSON.text(settings), spawnedBy,
                 spawnDepth, abortedLastRun, inputTokens, outputTokens, createdAt, updatedAt,
             ])
     }

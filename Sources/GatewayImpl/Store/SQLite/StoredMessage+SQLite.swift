@@ -11,11 +11,11 @@ extension StoredMessage {
             id: id,
             sessionKey: try row.decode(forColumn: "session_key"),
             role: try row.decode(forColumn: "role"),
-            content: try SQLiteJSON.value([JSONValue].self, from: contentText, what: "content of message \(id)"),
+            content: try StoredJSON.value([JSONValue].self, from: contentText, what: "content of message \(id)"),
             timestamp: try row.decode(forColumn: "timestamp"),
             runId: try row.decode(forColumn: "run_id"),
             stopReason: try row.decode(forColumn: "stop_reason"),
-            usage: try usageText.map { try SQLiteJSON.value(JSONValue.self, from: $0, what: "usage of message \(id)") }
+            usage: try usageText.map { try StoredJSON.value(JSONValue.self, from: $0, what: "usage of message \(id)") }
         )
     }
 
@@ -27,8 +27,8 @@ extension StoredMessage {
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                sessionKey, role, try SQLiteJSON.text(content), timestamp, runId, stopReason,
-                try usage.map { try SQLiteJSON.text($0) },
+                sessionKey, role, try StoredJSON.text(content), timestamp, runId, stopReason,
+                try usage.map { try StoredJSON.text($0) },
             ])
         return db.lastInsertedRowID
     }
