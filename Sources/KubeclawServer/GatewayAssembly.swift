@@ -38,6 +38,9 @@ public struct GatewayAssembly: Sendable {
         /// The level of every logger the assembly creates (`kubeclaw serve` bootstraps the
         /// logging system with its `--log-level` instead; tests pass `.warning`).
         public var logLevel: Logger.Level = .info
+        /// Opens the store replicas share (PostgreSQL, `kubeclaw serve --database-url`), given
+        /// the store's logger; nil keeps sessions in SQLite in ``dataDirectory``.
+        public var sharedStore: (@Sendable (Logger) async throws -> any SessionStore)?
         /// Where the gateway keeps its recent log lines (`logs.tail`); `kubeclaw serve` uses the
         /// process-wide one.
         public var logLines: RecentLogLines = .process
@@ -71,7 +74,7 @@ public struct GatewayAssembly: Sendable {
         }
     }
 
-    public let store: SQLiteSessionStore
+    public let store: any SessionStore
     /// Every model provider (Ollama, OpenAI, Anthropic, named ones), routed by `provider/model`.
     public let providers: ModelProviders
     public let gateway: Gateway
@@ -79,7 +82,12 @@ public struct GatewayAssembly: Sendable {
 
     /// Opens the store and the backend client and builds the server (nothing listens yet).
     public init(_ configuration: Configuration, logger: Logger = Logger(label: "kubeclaw")) async throws {
-        let store = try SQLiteSessionStore(directory: configuration.dataDirectory)
+        let store: any SessionStore
+        if let openShared = configuration.sharedStore {
+            store = try await openShared(configuration.logger("kubeclaw.store"))
+        } else {
+            store = try SQLiteSessionStore(directory: configuration.dataDirectory)
+        }
         let providers: ModelProviders
         do {
             providers = try await ModelProviders(
@@ -98,7 +106,7 @@ public struct GatewayAssembly: Sendable {
         runtime.serviceVersion = configuration.serviceVersion
         var settings = GatewaySettings(
             agent: configuration.agent, generation: configuration.generation, serviceVersion: configuration.serviceVersion,
-            dataDirectory: configuration.dataDirectory, storePath: store.path, configFile: configuration.configFile,
+            dataDirectory: configuration.dataDirectory, storePath: store.location, configFile: configuration.configFile,
             effectiveConfig: configuration.effectiveConfig, backendURL: Self.withoutCredentials(configuration.ollamaURL),
             authMode: Snapshot.AuthMode(rawValue: runtime.auth.mode.rawValue) ?? .none)
         settings.firstTokenTimeout = configuration.firstTokenTimeout
@@ -110,28 +118,15 @@ public struct GatewayAssembly: Sendable {
         let gateway = Gateway(
             settings: settings, store: store, providers: providers, events: eventBus, runtimeStatus: { status.current() },
             runObserver: metrics, logLines: logLines, logger: log("kubeclaw.gateway"))
-        await gateway.chat.recoverInterruptedRuns()
+        // A process alone with its store owns every run in it, so runs left `running` were
+        // interrupted by its predecessor. In a shared database they may be other replicas'
+        // live runs: those are not touched (run leases, docs/replicas.md "Limits").
+        if configuration.sharedStore == nil {
+            await gateway.chat.recoverInterruptedRuns()
+        }
         await gateway.retention.start()
 
-        let chain = configuration.agent.modelChain
-        let diskProbe = DiskWriteProbe(
-            directory: URL(fileURLWithPath: store.path).deletingLastPathComponent().path, interval: configuration.diskProbeInterval)
-        let probes = HealthProbes(
-            health: {
-                let healthy = await store.isHealthy()
-                return [HealthCheck(name: "store", isHealthy: healthy, detail: healthy ? nil : "session store unavailable")]
-            },
-            readiness: {
-                // Not ready on a full or read-only data directory: chats could not be saved.
-                let disk = await diskProbe.check()
-                // Ready when the agent's model, or one of its fallbacks, can serve; the detail
-                // names each model that cannot (a provider without a key included).
-                let backendStatus = await providers.chainStatus(chain)
-                return [
-                    HealthCheck(name: "disk", isHealthy: disk.isWritable, detail: disk.detail),
-                    HealthCheck(name: "backend", isHealthy: backendStatus.reachable && backendStatus.modelPresent, detail: backendStatus.detail),
-                ]
-            })
+        let probes = Self.probes(store: store, isShared: configuration.sharedStore != nil, providers: providers, configuration: configuration)
         let agent = configuration.agent
         let controlUI = ControlUIConfiguration(directory: runtime.controlUIDirectory) { agentId in
             agentId == agent.id ? AgentAvatar(url: agent.avatar, glyph: agent.glyph) : nil
@@ -144,6 +139,38 @@ public struct GatewayAssembly: Sendable {
         self.providers = providers
         self.gateway = gateway
         self.server = server
+    }
+
+    /// `/healthz` and `/readyz`. An SQLite store is part of the process, so a broken one fails
+    /// liveness, and readiness watches its directory's free space. A shared database is not:
+    /// while it is unreachable the replica is unready (no traffic routed to it) but alive —
+    /// restarting every replica would not bring the database back.
+    private static func probes(
+        store: any SessionStore, isShared: Bool, providers: ModelProviders, configuration: Configuration
+    ) -> HealthProbes {
+        let chain = configuration.agent.modelChain
+        let storeCheck = { @Sendable () async -> HealthCheck in
+            let healthy = await store.isHealthy()
+            return HealthCheck(name: "store", isHealthy: healthy, detail: healthy ? nil : "session store unavailable")
+        }
+        // Ready when the agent's model, or one of its fallbacks, can serve; the detail names
+        // each model that cannot (a provider without a key included).
+        let backendCheck = { @Sendable () async -> HealthCheck in
+            let status = await providers.chainStatus(chain)
+            return HealthCheck(name: "backend", isHealthy: status.reachable && status.modelPresent, detail: status.detail)
+        }
+        if isShared {
+            return HealthProbes(health: { [] }, readiness: { [await storeCheck(), await backendCheck()] })
+        }
+        let diskProbe = DiskWriteProbe(
+            directory: URL(fileURLWithPath: store.location).deletingLastPathComponent().path, interval: configuration.diskProbeInterval)
+        return HealthProbes(
+            health: { [await storeCheck()] },
+            readiness: {
+                // Not ready on a full or read-only data directory: chats could not be saved.
+                let disk = await diskProbe.check()
+                return [HealthCheck(name: "disk", isHealthy: disk.isWritable, detail: disk.detail), await backendCheck()]
+            })
     }
 
     /// Serves while `body` runs (the listeners are bound when it starts), then shuts down

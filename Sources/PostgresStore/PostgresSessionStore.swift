@@ -65,22 +65,33 @@ public final class PostgresSessionStore: SessionStore {
         }
     }
 
+    /// Migrates, retrying while the database cannot be reached (the pool keeps reconnecting in
+    /// the background, so an attempt waits for a connection until its deadline), until
+    /// ``Settings/startupTimeout`` has passed. Errors the database answers with are final.
     private func migrateWhenReachable() async throws {
         let clock = ContinuousClock()
         let giveUp = clock.now.advanced(by: settings.startupTimeout)
         var pause = Duration.milliseconds(250)
         while true {
+            let remaining = clock.now.duration(to: giveUp)
             do {
-                let applied = try await call { [logger] client in try await PostgresSchema.migrate(client, logger: logger) }
+                let applied = try await CallDeadline.run(min(settings.callTimeout, max(remaining, .milliseconds(1)))) {
+                    [client, logger] in try await PostgresSchema.migrate(client, logger: logger)
+                }
                 if !applied.isEmpty {
                     logger.notice("migrated the database", metadata: ["migrations": "\(applied.joined(separator: ", "))"])
                 }
                 return
-            } catch let error as SessionStoreError {
-                guard case let .unavailable(reason) = error, reason.contains("unreachable") || reason.contains("did not answer"),
-                      clock.now.advanced(by: pause) < giveUp
-                else { throw error }
-                logger.warning("waiting for the database", metadata: ["database": "\(location)", "error": "\(reason)"])
+            } catch {
+                let translated = SessionStoreError.translatingPostgres(error)
+                let unreachable = error is CallDeadline.Expired
+                    || (translated as? SessionStoreError).map { "\($0)".contains("unreachable") } == true
+                guard unreachable else { throw translated }
+                guard clock.now.advanced(by: pause) < giveUp else {
+                    throw SessionStoreError.unavailable(
+                        "the database at \(location) is unreachable: no connection within \(settings.startupTimeout)")
+                }
+                logger.warning("waiting for the database", metadata: ["database": "\(location)", "error": "\(translated)"])
                 try await Task.sleep(for: pause)
                 pause = min(pause * 2, .seconds(5))
             }

@@ -104,7 +104,7 @@ extension ServeConfigurationTests {
         })
         let (_, help) = try await ChildProcess.run(try BuiltProducts.path(of: "kubeclaw"), ["serve", "--help"])
         let words = help.split(whereSeparator: { !($0.isUppercase || $0 == "_") }).map(String.init)
-        let inHelp = Set(words.filter { $0.hasPrefix("KUBECLAW_") || $0.hasPrefix("OPENCLAW_GATEWAY_") || $0 == "OLLAMA_HOST" })
+        let inHelp = Set(words.filter { $0.hasPrefix("KUBECLAW_") || $0.hasPrefix("OPENCLAW_GATEWAY_") || $0 == "OLLAMA_HOST" || $0 == "DATABASE_URL" })
         #expect(documented.count >= 34, "\(documented.sorted())")
         #expect(documented == inHelp, "only documented: \(documented.subtracting(inHelp).sorted()); only in --help: \(inHelp.subtracting(documented).sorted())")
     }

@@ -25,6 +25,7 @@ extension KubeclawConfiguration {
             "maxMessagesPerSession": .integer(store.retention.maxMessagesPerSession),
             "auth": ["mode": .string(runtime.auth.mode.rawValue), "token": runtime.auth.secret == nil ? .null : .string("set")],
             "dataDir": .string(dataDirectory),
+            "database": store.databaseURL.map { .string($0.description) } ?? .null,
         ]
         if let directory = runtime.controlUIDirectory { gateway["controlUiDir"] = .string(directory) }
         var agentValue: [String: JSONValue] = [

@@ -3,6 +3,7 @@ import GatewayImpl
 import GeneratedProtocol
 import KubeclawServer
 import Logging
+import PostgresStore
 import Runtime
 
 /// Everything `kubeclaw serve` runs with, as one value: the transport (`runtime`: listeners,
@@ -23,6 +24,11 @@ struct KubeclawConfiguration {
     struct Store {
         /// Directory of the session database.
         var dataDirectory = "./.kubeclaw"
+        /// The PostgreSQL database replicas share; nil keeps sessions in SQLite in ``dataDirectory``.
+        var databaseURL: DatabaseURL?
+
+        /// Where sessions live, safe to log: the SQLite directory or the URL without its password.
+        var description: String { databaseURL?.description ?? dataDirectory }
         /// How long sessions and transcripts are kept. Default 30 days, 1,000 messages.
         var retention = RetentionPolicy()
     }
@@ -78,6 +84,13 @@ struct KubeclawConfiguration {
         try readGateway(settings)
         try readLimits(settings)
         store.dataDirectory = settings.string(.dataDirectory) ?? store.dataDirectory
+        if let text = settings.string(.databaseURL) {
+            do {
+                store.databaseURL = try DatabaseURL(text)
+            } catch {
+                throw Problem(description: "\(ServeSetting.databaseURL.label): \(error)")
+            }
+        }
         store.retention = RetentionPolicy(
             sessionRetentionDays: try settings.integer(.sessionRetentionDays, in: 0...36_500, "0 (keep forever) to 36500")
                 ?? store.retention.sessionRetentionDays,
@@ -193,6 +206,9 @@ struct KubeclawConfiguration {
         configuration.maxReplyBytes = chat.maxReplyBytes
         configuration.maxConcurrentRunsPerClient = chat.maxRunsPerClient
         configuration.retention = store.retention
+        if let url = store.databaseURL {
+            configuration.sharedStore = { logger in try await PostgresSessionStore(url: url, logger: logger) }
+        }
         // The assembly sets its parts' loggers to this level: without it they log at info
         // whatever --log-level says.
         configuration.logLevel = logging.level

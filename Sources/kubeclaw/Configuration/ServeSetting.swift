@@ -57,6 +57,8 @@ extension ServeSetting {
     static let maxMessagesPerSession = ServeSetting(
         key: "store.maxMessagesPerSession", environment: "KUBECLAW_MAX_MESSAGES_PER_SESSION", flag: "--max-messages-per-session")
     static let dataDirectory = ServeSetting(key: "store.dataDir", environment: "KUBECLAW_DATA_DIR", flag: "--data-dir")
+    /// Holds the database password, so never logged or shown (``DatabaseURL/description`` is).
+    static let databaseURL = ServeSetting(key: "store.databaseUrl", environment: "DATABASE_URL", flag: "--database-url", isSecret: true)
     static let configFile = ServeSetting(key: "configFile", environment: "KUBECLAW_CONFIG", flag: "--config")
 
     static let ollamaURL = ServeSetting(key: "backend.ollamaUrl", environment: "OLLAMA_HOST", flag: "--ollama-url")
@@ -72,6 +74,6 @@ extension ServeSetting {
         host, port, httpPort, controlUIDirectory, allowedOrigins, trustedProxies, exemptLoopbackFromLockout, allowedHosts, validateResponses,
         tickInterval, shutdownGrace, authMode, token, tokenFile, password, allowUnauthenticated, rateLimit, rateLimitWindow,
         readRateLimit, readRateLimitWindow, maxPayload, maxBufferedBytes, handshakeTimeout, upgradeTimeout, httpIdleTimeout, maxConnections, maxHTTPConnections,
-        maxReplyBytes, maxRunsPerClient, sessionRetentionDays, maxMessagesPerSession, dataDirectory, configFile, ollamaURL, model, fallbacks, numCtx, logFormat, logLevel,
+        maxReplyBytes, maxRunsPerClient, sessionRetentionDays, maxMessagesPerSession, dataDirectory, databaseURL, configFile, ollamaURL, model, fallbacks, numCtx, logFormat, logLevel,
     ]
 }

@@ -13,7 +13,7 @@ struct GatewayProcess {
         do {
             assembly = try await GatewayAssembly(configuration.assembly, logger: logger)
         } catch {
-            logger.critical("the gateway could not start", metadata: ["dataDir": "\(configuration.store.dataDirectory)", "error": "\(error)"])
+            logger.critical("the gateway could not start", metadata: ["store": "\(configuration.store.description)", "error": "\(error)"])
             throw error
         }
         let group = ServiceGroup(configuration: .init(

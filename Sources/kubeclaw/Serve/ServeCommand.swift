@@ -25,6 +25,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Directory of the session database (env KUBECLAW_DATA_DIR; default ./.kubeclaw).")
     var dataDirectory: String?
 
+    @Option(name: .customLong("database-url"), help: "PostgreSQL URL of the store replicas share, postgres://user:password@host:5432/db?sslmode=… (env DATABASE_URL, preferred: a flag shows in process listings); without it sessions live in SQLite in --data-dir. See docs/replicas.md.")
+    var databaseURL: String?
+
     @Option(help: "Agent config file, e.g. {\"agent\":{\"model\",\"name\",\"description\"}} (env KUBECLAW_CONFIG).")
     var config: String?
 
@@ -144,6 +147,7 @@ struct ServeCommand: AsyncParsableCommand {
         values[.port] = port.map(String.init)
         values[.httpPort] = httpPort.map(String.init)
         values[.dataDirectory] = dataDirectory
+        values[.databaseURL] = databaseURL
         values[.configFile] = config
         values[.ollamaURL] = ollamaURL
         values[.model] = model
