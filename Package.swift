@@ -302,6 +302,8 @@ let package = Package(
             dependencies: [
                 "KubeclawServer", "Runtime", "GatewayImpl", "GatewayClient", "GeneratedProtocol", "OllamaSimulator",
                 "SwiftTestingSettings",
+                // Gateways on a shared PostgreSQL store (Replicas/).
+                "ThrowawayPostgres",
                 // The suite's case counts, for `kubeclaw conformance` against the real binary.
                 "Conformance",
                 // Built so the tests can run the real binaries (SIGTERM, start-up).

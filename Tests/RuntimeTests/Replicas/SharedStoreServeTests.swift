@@ -1,0 +1,140 @@
+import Foundation
+import GatewayClient
+import GeneratedProtocol
+import Testing
+import ThrowawayPostgres
+
+/// `kubeclaw serve --database-url`: real gateway processes on one PostgreSQL database (the
+/// test process's own server), with `ollama-sim` echoing at a model's pace.
+@Suite(.timeLimit(.minutes(5)))
+struct SharedStoreServeTests {
+    private static func withSimulator<T>(_ body: (String, RunningSimulator) async throws -> T) async throws -> T {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kubeclaw-shared-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let simulator = try await RunningSimulator.start(directory: directory, arguments: ["--echo", "--tokens-per-second", "20"])
+        defer { simulator.process.stop() }
+        return try await body(directory, simulator)
+    }
+
+    private static func startGateway(_ name: String, in directory: String, databaseURL: String, simulator: RunningSimulator)
+        async throws -> RunningGateway
+    {
+        let own = directory + "/" + name
+        try FileManager.default.createDirectory(atPath: own, withIntermediateDirectories: true)
+        return try await RunningGateway.start(
+            directory: own, token: "shared-store-token",
+            arguments: ["--ollama-url", simulator.url, "--rate-limit", "0"],
+            environment: ["DATABASE_URL": databaseURL])
+    }
+
+    /// Sends `prompt` and waits for its final on the same connection; returns the runId.
+    private static func chat(_ prompt: String, on session: GatewaySession, sessionKey: String, idempotencyKey: String)
+        async throws -> String
+    {
+        async let final = session.firstEvent(timeout: .seconds(60)) { event in
+            event.name == "chat" && event.json["payload"]?["state"] == "final"
+                && event.json["payload"]?["runId"]?.stringValue == idempotencyKey
+        }
+        let runId = try await session.startChat(prompt, sessionKey: sessionKey, idempotencyKey: idempotencyKey)
+        _ = try await final
+        return runId
+    }
+
+    @Test("two gateways on one database: a chat sent through A is in B's history and session list; its key resent to B answers A's run")
+    func gatewaysShareTheStore() async throws {
+        let databaseURL = try await ThrowawayPostgres.shared().createDatabase()
+        try await Self.withSimulator { directory, simulator in
+            let a = try await Self.startGateway("a", in: directory, databaseURL: databaseURL, simulator: simulator)
+            defer { a.process.stop() }
+            let b = try await Self.startGateway("b", in: directory, databaseURL: databaseURL, simulator: simulator)
+            defer { b.process.stop() }
+
+            let onA = try await a.connect()
+            let key = "shared-\(UUID().uuidString.prefix(8).lowercased())"
+            let runId = try await Self.chat("hello from replica a", on: onA, sessionKey: "replicas", idempotencyKey: key)
+            #expect(runId == key)
+
+            let onB = try await b.connect()
+            let seenOnB = try await onB.historyMessages("replicas")
+            let seenOnA = try await onA.historyMessages("replicas")
+            #expect(seenOnB.count == 2, "\(seenOnB)")
+            #expect(seenOnB == seenOnA)
+            #expect(seenOnB.first?["role"] == "user")
+            #expect(seenOnB.last?["role"] == "assistant")
+
+            let listed = try await onB.request("sessions.list", params: [:])
+            let keys = listed.payload?["sessions"]?.arrayValue?.compactMap { $0["key"]?.stringValue } ?? []
+            #expect(keys.contains("agent:main:replicas"), "\(keys)")
+
+            // The idempotency record is shared: B does not start a second run.
+            let resent = try await onB.chatSend("hello from replica a", sessionKey: "replicas", idempotencyKey: key)
+            #expect(resent.ok, "\(resent)")
+            #expect(resent.payload?["runId"]?.stringValue == key)
+            #expect(resent.payload?["status"] == "ok")
+            #expect(try await onA.historyMessages("replicas").count == 2)
+        }
+    }
+
+    @Test("/readyz follows the database: 503 naming the store while it is down (/healthz stays 200), 200 after it is back; chats persist again")
+    func readinessFollowsTheDatabase() async throws {
+        let server = try await ThrowawayPostgres.start()
+        defer { server.destroy() }
+        let databaseURL = try server.createDatabase()
+        try await Self.withSimulator { directory, simulator in
+            let gateway = try await Self.startGateway("g", in: directory, databaseURL: databaseURL, simulator: simulator)
+            defer { gateway.process.stop() }
+            var ready = try await gateway.http("/readyz")
+            try await eventuallyAsync("ready with the database up") {
+                ready = try await gateway.http("/readyz")
+                return ready.status == 200
+            }
+            #expect(try Self.storeCheck(ready.body)?["ok"] == true, "\(ready.body)")
+
+            try server.stopServer()
+            var unready = ready
+            try await eventuallyAsync("unready with the database down") {
+                unready = try await gateway.http("/readyz")
+                return unready.status == 503
+            }
+            #expect(try Self.storeCheck(unready.body)?["ok"] == false, "\(unready.body)")
+            // Liveness is not readiness: restarting the gateway would not bring the database back.
+            #expect(try await gateway.http("/healthz").status == 200)
+
+            try server.startServer()
+            try await eventuallyAsync("ready again with the database back", timeout: .seconds(60)) {
+                try await gateway.http("/readyz").status == 200
+            }
+            let session = try await gateway.connect()
+            _ = try await Self.chat("after the restart", on: session, sessionKey: "restart", idempotencyKey: UUID().uuidString.lowercased())
+            #expect(try await session.historyMessages("restart").count == 2)
+        }
+    }
+
+    @Test("a malformed DATABASE_URL stops start-up with a message naming the setting, never the password")
+    func malformedURL() async throws {
+        var environment = ChildProcess.minimalEnvironment
+        environment["DATABASE_URL"] = "postgres://kc:hunter2-secret@db/x?sslmode=sometimes"
+        let (status, output) = try await ChildProcess.run(
+            try BuiltProducts.path(of: "kubeclaw"), ["serve", "--port", "0", "--http-port", "0"], environment: environment)
+        #expect(status != 0 && status != nil)
+        #expect(output.contains("--database-url (DATABASE_URL)"), "\(output)")
+        #expect(output.contains("sslmode must be one of"), "\(output)")
+        #expect(!output.contains("hunter2"), "\(output)")
+    }
+
+    private static func storeCheck(_ body: String) throws -> JSONValue? {
+        try JSONValue.parse(Data(body.utf8))["checks"]?.arrayValue?.first { $0["name"] == "store" }
+    }
+}
+
+/// ``eventually(_:timeout:_:)`` for conditions that must await (an HTTP probe).
+func eventuallyAsync(_ what: @autoclosure () -> String, timeout: Duration = .seconds(30), _ condition: () async throws -> Bool)
+    async throws
+{
+    let deadline = ContinuousClock.now + timeout
+    while !(try await condition()) {
+        guard ContinuousClock.now < deadline else { throw TestFailure("not within \(timeout): \(what())") }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+}
