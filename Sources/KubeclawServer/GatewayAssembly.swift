@@ -41,6 +41,9 @@ public struct GatewayAssembly: Sendable {
         /// Opens the store replicas share (PostgreSQL, `kubeclaw serve --database-url`), given
         /// the store's logger; nil keeps sessions in SQLite in ``dataDirectory``.
         public var sharedStore: (@Sendable (Logger) async throws -> any SessionStore)?
+        /// This process's name among replicas sharing a store (run leases): the host name (the
+        /// pod's name in Kubernetes) and a random suffix, so a restarted pod is a new replica.
+        public var replicaId = Self.defaultReplicaId()
         /// Where the gateway keeps its recent log lines (`logs.tail`); `kubeclaw serve` uses the
         /// process-wide one.
         public var logLines: RecentLogLines = .process
@@ -59,6 +62,11 @@ public struct GatewayAssembly: Sendable {
             self.effectiveConfig = effectiveConfig
             self.serviceVersion = serviceVersion
             self.providers = providers
+        }
+
+        static func defaultReplicaId() -> String {
+            let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "kubeclaw"
+            return host + "-" + UUID().uuidString.prefix(8).lowercased()
         }
 
         /// ``providers``, or what nil stands for.
@@ -114,14 +122,19 @@ public struct GatewayAssembly: Sendable {
         settings.maxReplyBytes = configuration.maxReplyBytes
         settings.maxConcurrentRunsPerClient = configuration.maxConcurrentRunsPerClient
         settings.retention = configuration.retention
+        if configuration.sharedStore != nil {
+            settings.runLeases = RunLeasePolicy(replicaId: configuration.replicaId)
+        }
         let metrics = GatewayMetrics()
         let gateway = Gateway(
             settings: settings, store: store, providers: providers, events: eventBus, runtimeStatus: { status.current() },
             runObserver: metrics, logLines: logLines, logger: log("kubeclaw.gateway"))
         // A process alone with its store owns every run in it, so runs left `running` were
         // interrupted by its predecessor. In a shared database they may be other replicas'
-        // live runs: those are not touched (run leases, docs/replicas.md "Limits").
-        if configuration.sharedStore == nil {
+        // live runs: there only runs whose lease expired are failed, by the lease keeper.
+        if let leases = gateway.runLeases {
+            await leases.start()
+        } else {
             await gateway.chat.recoverInterruptedRuns()
         }
         await gateway.retention.start()
@@ -202,6 +215,7 @@ public struct GatewayAssembly: Sendable {
     public func finish(logger: Logger = Logger(label: "kubeclaw")) async {
         await gateway.retention.stop()
         await gateway.chat.stopAll()
+        await gateway.runLeases?.stop()
         do {
             try await store.close()
         } catch {

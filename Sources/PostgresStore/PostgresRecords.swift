@@ -62,7 +62,9 @@ extension RunRecord {
             status: status,
             summary: try row["summary"].decode(String?.self),
             createdAt: try row["created_at"].decode(Int64.self),
-            updatedAt: try row["updated_at"].decode(Int64.self)
+            updatedAt: try row["updated_at"].decode(Int64.self),
+            owner: try row["owner"].decode(String?.self),
+            heartbeatAt: try row["heartbeat_at"].decode(Int64?.self)
         )
     }
 }

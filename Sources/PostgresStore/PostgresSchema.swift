@@ -14,7 +14,7 @@ enum PostgresSchema {
     static let migrationLock: Int64 = 0x6B75_6265_636C_6177
 
     /// Identifier and statements of every migration, in order. The identifiers match the SQLite
-    /// store's (`v1` sessions, messages and runs; `v2` devices).
+    /// store's (`v1` sessions, messages and runs; `v2` devices; `v3` run leases).
     static let migrations: [(id: String, statements: [String])] = [
         ("v1", [
             """
@@ -88,6 +88,11 @@ enum PostgresSchema {
                 PRIMARY KEY (device_id, role)
             )
             """,
+        ]),
+        // Run leases (docs/replicas.md): which replica streams a run, and when it last said so.
+        ("v3", [
+            "ALTER TABLE runs ADD COLUMN owner TEXT",
+            "ALTER TABLE runs ADD COLUMN heartbeat_at BIGINT",
         ]),
     ]
 

@@ -252,9 +252,9 @@ public final class PostgresSessionStore: SessionStore {
         try await transaction { connection, logger in
             let inserted = try await Self.first(
                 try await connection.query("""
-                    INSERT INTO runs (idempotency_key, session_key, status, summary, created_at, updated_at)
+                    INSERT INTO runs (idempotency_key, session_key, status, summary, created_at, updated_at, owner, heartbeat_at)
                     VALUES (\(run.idempotencyKey), \(run.sessionKey), \(run.status.rawValue), \(run.summary),
-                            \(run.createdAt), \(run.updatedAt))
+                            \(run.createdAt), \(run.updatedAt), \(run.owner), \(run.heartbeatAt))
                     ON CONFLICT (idempotency_key) DO NOTHING
                     RETURNING *
                     """, logger: logger),
@@ -293,6 +293,31 @@ public final class PostgresSessionStore: SessionStore {
                 try await client.query("""
                     SELECT * FROM runs WHERE status = \(RunStatus.running.rawValue)
                     ORDER BY created_at ASC, idempotency_key ASC
+                    """),
+                RunRecord.init(postgres:))
+        }
+    }
+
+    public func renewRunLeases(owner: String, at: Int64) async throws -> Int {
+        try await call { client in
+            try await Self.all(
+                try await client.query("""
+                    UPDATE runs SET heartbeat_at = \(at)
+                    WHERE owner = \(owner) AND status = \(RunStatus.running.rawValue) RETURNING idempotency_key
+                    """)
+            ) { try $0.decode(String.self) }.count
+        }
+    }
+
+    /// One UPDATE: replicas sweeping at once each get a disjoint set (row locks), so every
+    /// expired run is reported exactly once.
+    public func expireRunLeases(heartbeatBefore: Int64, summary: String, at: Int64) async throws -> [RunRecord] {
+        try await call { client in
+            try await Self.all(
+                try await client.query("""
+                    UPDATE runs SET status = \(RunStatus.error.rawValue), summary = \(summary), updated_at = \(at)
+                    WHERE status = \(RunStatus.running.rawValue) AND (heartbeat_at IS NULL OR heartbeat_at < \(heartbeatBefore))
+                    RETURNING *
                     """),
                 RunRecord.init(postgres:))
         }

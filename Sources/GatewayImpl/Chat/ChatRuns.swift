@@ -108,7 +108,8 @@ public actor ChatRuns {
         let run: RunRecord, created: Bool
         do {
             (run, created) = try await store.beginRun(RunRecord(
-                idempotencyKey: runId, sessionKey: key.description, status: .running, summary: nil, createdAt: now, updatedAt: now))
+                idempotencyKey: runId, sessionKey: key.description, status: .running, summary: nil, createdAt: now, updatedAt: now,
+                owner: settings.runLeases?.replicaId, heartbeatAt: settings.runLeases.map { _ in now }))
         } catch {
             throw GatewayError.store(error)
         }
@@ -320,16 +321,57 @@ public actor ChatRuns {
                 logger.error("could not mark an interrupted run failed", metadata: ["runId": "\(run.idempotencyKey)", "error": "\(error)"])
             }
         }
+        await markAbortedLastRun(sessions)
+        if marked > 0 {
+            logger.warning("marked runs interrupted by the last process as failed", metadata: ["runs": "\(marked)"])
+        }
+        return marked
+    }
+
+    /// What a run whose replica stopped renewing its lease is recorded with.
+    public static let lostReplicaSummary = "interrupted: the gateway replica running it stopped"
+
+    /// One round of ``RunLeaseKeeper``: renews the leases of this replica's runs, then records
+    /// every run whose lease expired as failed (``lostReplicaSummary``) and marks its session
+    /// `abortedLastRun`. Returns the runs it expired.
+    @discardableResult
+    func keepLeases(_ policy: RunLeasePolicy, now: Int64? = nil) async -> [RunRecord] {
+        let now = now ?? Gateway.nowMs()
+        if !active.isEmpty || !starting.isEmpty {
+            do {
+                _ = try await store.renewRunLeases(owner: policy.replicaId, at: now)
+            } catch {
+                logger.error("could not renew run leases", metadata: ["error": "\(error)"])
+            }
+        }
+        let expired: [RunRecord]
+        do {
+            expired = try await store.expireRunLeases(
+                heartbeatBefore: now - policy.expiryMs, summary: Self.lostReplicaSummary, at: now)
+        } catch {
+            logger.error("could not expire run leases", metadata: ["error": "\(error)"])
+            return []
+        }
+        guard !expired.isEmpty else { return [] }
+        await markAbortedLastRun(Set(expired.map(\.sessionKey)))
+        // `agent.wait`ers here for a run of a lost replica hear now, not at their timeout.
+        for run in expired {
+            if let outcome = Self.outcome(of: run) { completions.complete(run.idempotencyKey, outcome) }
+        }
+        logger.warning(
+            "recorded runs of a lost replica as failed",
+            metadata: ["runs": "\(expired.count)", "replicas": "\(Set(expired.compactMap(\.owner)).sorted())"])
+        return expired
+    }
+
+    /// Marks the sessions' last run aborted (a crash or a lost replica cut it off).
+    private func markAbortedLastRun(_ sessions: Set<String>) async {
         for key in sessions {
             if var session = try? await store.session(key: key), !session.abortedLastRun {
                 session.abortedLastRun = true
                 try? await store.saveSession(session)
             }
         }
-        if marked > 0 {
-            logger.warning("marked runs interrupted by the last process as failed", metadata: ["runs": "\(marked)"])
-        }
-        return marked
     }
 
     // MARK: The run
@@ -503,18 +545,31 @@ public actor ChatRuns {
     }
 
     /// The answer to a resent key: its run's state. A run recorded `running` that this process
-    /// does not run is stale: its outcome could not be recorded (the disk was full when it
-    /// ended, or the store failed while it started). It is recorded failed now, so the key
-    /// answers `error` instead of `in_flight` forever.
+    /// does not run — and no other replica holds a fresh lease on — is stale: its outcome could
+    /// not be recorded (the disk was full when it ended, or the store failed while it started),
+    /// or its replica died. It is recorded failed now (and `agent.wait`ers here told), so the
+    /// key answers `error` instead of `in_flight` forever.
     /// `runsHere`: a run of this key is streaming or starting in this process.
     private func replay(_ run: RunRecord, runsHere: Bool) async throws -> ChatSendResult {
         var run = run
-        if run.status == .running, !runsHere {
+        if run.status == .running, !runsHere, !runsOnAnotherReplica(run) {
+            let lostReplica = run.owner != nil && run.owner != settings.runLeases?.replicaId
             run.status = .error
-            run.summary = Self.unrecordedSummary
-            try? await store.finishRun(idempotencyKey: run.idempotencyKey, status: .error, summary: run.summary, at: Gateway.nowMs())
+            run.summary = lostReplica ? Self.lostReplicaSummary : Self.unrecordedSummary
+            run.updatedAt = Gateway.nowMs()
+            try? await store.finishRun(idempotencyKey: run.idempotencyKey, status: .error, summary: run.summary, at: run.updatedAt)
+            if let outcome = Self.outcome(of: run) { completions.complete(run.idempotencyKey, outcome) }
         }
         return try Self.replay(run)
+    }
+
+    /// Whether `run` is streamed by another replica whose lease on it is fresh: then it is in
+    /// flight, not stale.
+    private func runsOnAnotherReplica(_ run: RunRecord) -> Bool {
+        guard let policy = settings.runLeases, let owner = run.owner, owner != policy.replicaId,
+              let heartbeat = run.heartbeatAt
+        else { return false }
+        return Gateway.nowMs() - heartbeat < policy.expiryMs
     }
 
     /// What a stale `running` run is recorded with when its key is resent.

@@ -20,6 +20,9 @@ public struct Gateway: GatewayMethods {
     /// Deletes idle sessions and trims long transcripts (``GatewaySettings/retention``); the
     /// process starts it once serving and stops it before closing the store.
     public let retention: RetentionSweeper
+    /// Keeps this replica's run leases and fails runs of lost replicas
+    /// (``GatewaySettings/runLeases``); nil for a process alone with its store.
+    public let runLeases: RunLeaseKeeper?
     let events: any GatewayEventSink
     let sessionEvents: SessionEvents
     let runtimeStatus: @Sendable () -> RuntimeStatus
@@ -68,6 +71,7 @@ public struct Gateway: GatewayMethods {
             policy: settings.retention, store: store, sessionEvents: sessionEvents,
             activeSessions: { await chat.sessionsWithActiveRuns() }, logger: logger)
         self.devices = DeviceRegistry(store: store)
+        self.runLeases = settings.runLeases.map { RunLeaseKeeper(policy: $0, chat: chat) }
     }
 
     // MARK: connect

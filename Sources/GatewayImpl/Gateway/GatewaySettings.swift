@@ -46,6 +46,9 @@ public struct GatewaySettings: Sendable {
     public var idempotencyWindowMs: Int = 300_000
     /// How long sessions and transcripts are kept, and how often that is enforced.
     public var retention = RetentionPolicy()
+    /// Run leases, for replicas sharing their store; nil for a process alone with its store,
+    /// which owns every run in it (start-up recovery fails them all instead).
+    public var runLeases: RunLeasePolicy?
 
     public init(
         agent: AgentConfiguration = AgentConfiguration(), generation: ModelGenerationOptions = ModelGenerationOptions(),

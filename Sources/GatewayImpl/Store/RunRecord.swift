@@ -12,6 +12,12 @@ public struct RunRecord: Sendable, Equatable {
     public var createdAt: Int64
     /// Milliseconds since the Unix epoch; set by ``SessionStore/finishRun(idempotencyKey:status:summary:at:)``.
     public var updatedAt: Int64
+    /// The replica streaming the run, in a shared store (``RunLeasePolicy/replicaId``); nil for
+    /// a process alone with its store.
+    public var owner: String?
+    /// The owner's last lease renewal, milliseconds since the Unix epoch: a `running` run whose
+    /// lease is older than ``RunLeasePolicy/expiry`` lost its replica.
+    public var heartbeatAt: Int64?
 
     public init(
         idempotencyKey: String,
@@ -19,7 +25,9 @@ public struct RunRecord: Sendable, Equatable {
         status: RunStatus = .running,
         summary: String? = nil,
         createdAt: Int64,
-        updatedAt: Int64
+        updatedAt: Int64,
+        owner: String? = nil,
+        heartbeatAt: Int64? = nil
     ) {
         self.idempotencyKey = idempotencyKey
         self.sessionKey = sessionKey
@@ -27,5 +35,7 @@ public struct RunRecord: Sendable, Equatable {
         self.summary = summary
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.owner = owner
+        self.heartbeatAt = heartbeatAt
     }
 }

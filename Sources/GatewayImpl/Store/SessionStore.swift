@@ -41,6 +41,13 @@ public protocol SessionStore: DeviceStore {
     func finishRun(idempotencyKey: String, status: RunStatus, summary: String?, at: Int64) async throws
     /// Runs still marked `running` (after a crash these are stale; the gateway marks them failed, `error`, at start-up).
     func runningRuns() async throws -> [RunRecord]
+    /// Renews the leases of `owner`'s running runs (their `heartbeatAt` becomes `at`); returns
+    /// how many it renewed.
+    func renewRunLeases(owner: String, at: Int64) async throws -> Int
+    /// In one statement: records every running run whose lease was last renewed before
+    /// `heartbeatBefore` (or never) as failed with `summary` at `at`, and returns them — their
+    /// replica is gone. A run another caller expired first is not returned twice.
+    func expireRunLeases(heartbeatBefore: Int64, summary: String, at: Int64) async throws -> [RunRecord]
     /// Forget finished runs last updated before `before` (idempotency TTL).
     func pruneRuns(updatedBefore before: Int64) async throws
     /// Retention: deletes at most `limit` sessions last updated before `before`, oldest first,

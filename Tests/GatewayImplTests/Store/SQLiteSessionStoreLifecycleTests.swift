@@ -83,17 +83,17 @@ struct SQLiteSessionStoreLifecycleTests {
         }
     }
 
-    @Test("migrations are recorded once: v1 and v2 after the first open and still only those after reopening")
+    @Test("migrations are recorded once: v1, v2 and v3 after the first open and still only those after reopening")
     func migrationsRunOnce() async throws {
         try await withTemporaryDirectory { directory in
             let first = try SQLiteSessionStore(directory: directory)
-            #expect(try await first.appliedMigrations() == ["v1", "v2"])
+            #expect(try await first.appliedMigrations() == ["v1", "v2", "v3"])
             try await first.saveSession(makeSession("agent:main:main"))
             try await first.close()
 
             for _ in 0..<2 {
                 let reopened = try SQLiteSessionStore(directory: directory)
-                #expect(try await reopened.appliedMigrations() == ["v1", "v2"])
+                #expect(try await reopened.appliedMigrations() == ["v1", "v2", "v3"])
                 #expect(try await reopened.sessionCount() == 1)
                 try await reopened.close()
             }

@@ -89,3 +89,46 @@ struct SessionStoreRunTests {
         }
     }
 }
+
+/// Run leases (replicas sharing a store): renewal by owner, expiry exactly once.
+@Suite("Session store: run leases")
+struct SessionStoreRunLeaseTests {
+    private static func leased(_ key: String, owner: String, heartbeat: Int64) -> RunRecord {
+        RunRecord(idempotencyKey: key, sessionKey: "agent:main:\(key)", createdAt: 100, updatedAt: 100, owner: owner, heartbeatAt: heartbeat)
+    }
+
+    @Test("beginRun keeps the owner and heartbeat; renew moves only the owner's running runs", arguments: StoreBackend.allCases)
+    func renew(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
+            _ = try await store.beginRun(Self.leased("a1", owner: "replica-a", heartbeat: 1_000))
+            _ = try await store.beginRun(Self.leased("a2", owner: "replica-a", heartbeat: 1_000))
+            _ = try await store.beginRun(Self.leased("b1", owner: "replica-b", heartbeat: 1_000))
+            try await store.finishRun(idempotencyKey: "a2", status: .ok, summary: nil, at: 1_500)
+            #expect(try await store.run(idempotencyKey: "a1")?.owner == "replica-a")
+
+            #expect(try await store.renewRunLeases(owner: "replica-a", at: 2_000) == 1)
+            #expect(try await store.run(idempotencyKey: "a1")?.heartbeatAt == 2_000)
+            #expect(try await store.run(idempotencyKey: "a2")?.heartbeatAt == 1_000)
+            #expect(try await store.run(idempotencyKey: "b1")?.heartbeatAt == 1_000)
+            #expect(try await store.renewRunLeases(owner: "replica-c", at: 2_000) == 0)
+        }
+    }
+
+    @Test("expiry fails running runs whose lease is older than the cut-off (or missing), once, and nothing else", arguments: StoreBackend.allCases)
+    func expire(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
+            _ = try await store.beginRun(Self.leased("stale", owner: "replica-a", heartbeat: 1_000))
+            _ = try await store.beginRun(Self.leased("fresh", owner: "replica-b", heartbeat: 5_000))
+            _ = try await store.beginRun(makeRun("unleased", at: 100))
+            _ = try await store.beginRun(Self.leased("done", owner: "replica-a", heartbeat: 1_000))
+            try await store.finishRun(idempotencyKey: "done", status: .ok, summary: nil, at: 1_200)
+
+            let expired = try await store.expireRunLeases(heartbeatBefore: 3_000, summary: "replica lost", at: 6_000)
+            #expect(Set(expired.map(\.idempotencyKey)) == ["stale", "unleased"])
+            #expect(expired.allSatisfy { $0.status == .error && $0.summary == "replica lost" && $0.updatedAt == 6_000 })
+            #expect(try await store.run(idempotencyKey: "fresh")?.status == .running)
+            #expect(try await store.run(idempotencyKey: "done")?.status == .ok)
+            #expect(try await store.expireRunLeases(heartbeatBefore: 3_000, summary: "replica lost", at: 7_000).isEmpty)
+        }
+    }
+}

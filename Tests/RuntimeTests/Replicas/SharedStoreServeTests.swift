@@ -111,6 +111,52 @@ struct SharedStoreServeTests {
         }
     }
 
+    @Test("kill -9 of the replica streaming a chat: B answers the key in_flight while the lease is fresh, then error once it expires; agent.wait on B returns error")
+    func lostReplica() async throws {
+        let databaseURL = try await ThrowawayPostgres.shared().createDatabase()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kubeclaw-lease-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // 400 words at 10 pieces a second: the run streams for about 40 s, far past the kill.
+        let simulator = try await RunningSimulator.start(directory: directory, arguments: ["--echo", "--tokens-per-second", "10"])
+        defer { simulator.process.stop() }
+        let a = try await Self.startGateway("a", in: directory, databaseURL: databaseURL, simulator: simulator)
+        defer { a.process.stop() }
+        let b = try await Self.startGateway("b", in: directory, databaseURL: databaseURL, simulator: simulator)
+        defer { b.process.stop() }
+
+        let onA = try await a.connect()
+        let key = "lease-\(UUID().uuidString.prefix(8).lowercased())"
+        let prompt = (0..<400).map { "w\($0)" }.joined(separator: " ")
+        async let firstDelta = onA.firstEvent(timeout: .seconds(60)) { event in
+            event.name == "chat" && event.json["payload"]?["state"] == "delta"
+                && event.json["payload"]?["runId"]?.stringValue == key
+        }
+        _ = try await onA.startChat(prompt, sessionKey: "lease", idempotencyKey: key)
+        _ = try await firstDelta
+
+        let onB = try await b.connect()
+        let whileAlive = try await onB.chatSend(prompt, sessionKey: "lease", idempotencyKey: key)
+        #expect(whileAlive.ok, "\(whileAlive)")
+        #expect(whileAlive.payload?["status"] == "in_flight", "\(whileAlive)")
+
+        async let waited = onB.request("agent.wait", params: ["runId": .string(key), "timeoutMs": 55_000])
+        a.process.signal(SIGKILL)
+        _ = try await a.process.waitForExit(timeout: .seconds(30))
+
+        var answer = whileAlive
+        try await eventuallyAsync("the key answers error once A's lease expired", timeout: .seconds(60)) {
+            answer = try await onB.chatSend(prompt, sessionKey: "lease", idempotencyKey: key)
+            guard answer.ok else { return true }
+            try await Task.sleep(for: .milliseconds(500))
+            return false
+        }
+        #expect(answer.error?.message.contains("replica running it stopped") == true, "\(answer)")
+        let waitAnswer = try await waited
+        #expect(waitAnswer.payload?["status"] == "error", "\(waitAnswer)")
+        #expect(waitAnswer.payload?["error"]?.stringValue?.contains("replica running it stopped") == true, "\(waitAnswer)")
+    }
+
     @Test("a malformed DATABASE_URL stops start-up with a message naming the setting, never the password")
     func malformedURL() async throws {
         var environment = ChildProcess.minimalEnvironment

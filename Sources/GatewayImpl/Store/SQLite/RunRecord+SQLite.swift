@@ -14,16 +14,18 @@ extension RunRecord {
             status: status,
             summary: try row.decode(forColumn: "summary"),
             createdAt: try row.decode(forColumn: "created_at"),
-            updatedAt: try row.decode(forColumn: "updated_at")
+            updatedAt: try row.decode(forColumn: "updated_at"),
+            owner: try row.decode(forColumn: "owner"),
+            heartbeatAt: try row.decode(forColumn: "heartbeat_at")
         )
     }
 
     func insert(_ db: Database) throws {
         try db.execute(
             sql: """
-                INSERT INTO runs (idempotency_key, session_key, status, summary, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO runs (idempotency_key, session_key, status, summary, created_at, updated_at, owner, heartbeat_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [idempotencyKey, sessionKey, status.rawValue, summary, createdAt, updatedAt])
+            arguments: [idempotencyKey, sessionKey, status.rawValue, summary, createdAt, updatedAt, owner, heartbeatAt])
     }
 }

@@ -1,6 +1,6 @@
 import GRDB
 
-/// The versioned schema of the embedded store (`v1`: sessions, messages, runs; `v2`: devices). A migration, once released, never changes:
+/// The versioned schema of the embedded store (`v1`: sessions, messages, runs; `v2`: devices; `v3`: run leases). A migration, once released, never changes:
 /// a new column or index is a new migration (`v2`, …) appended below, so every database file
 /// ever written can be brought up to date in order.
 ///
@@ -81,6 +81,13 @@ enum SQLiteSchema {
                     revoked_at INTEGER,
                     PRIMARY KEY (device_id, role)
                 );
+                """)
+        }
+        migrator.registerMigration("v3") { db in
+            // Run leases (docs/replicas.md): which replica streams a run, and when it last said so.
+            try db.execute(sql: """
+                ALTER TABLE runs ADD COLUMN owner TEXT;
+                ALTER TABLE runs ADD COLUMN heartbeat_at INTEGER;
                 """)
         }
         return migrator

@@ -259,6 +259,29 @@ public final class SQLiteSessionStore: SessionStore {
         }
     }
 
+    public func renewRunLeases(owner: String, at: Int64) async throws -> Int {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE runs SET heartbeat_at = ? WHERE owner = ? AND status = ?",
+                arguments: [at, owner, RunStatus.running.rawValue])
+            return db.changesCount
+        }
+    }
+
+    public func expireRunLeases(heartbeatBefore: Int64, summary: String, at: Int64) async throws -> [RunRecord] {
+        try await write { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    UPDATE runs SET status = ?, summary = ?, updated_at = ?
+                    WHERE status = ? AND (heartbeat_at IS NULL OR heartbeat_at < ?)
+                    RETURNING *
+                    """,
+                arguments: [RunStatus.error.rawValue, summary, at, RunStatus.running.rawValue, heartbeatBefore]
+            ).map(RunRecord.init(row:))
+        }
+    }
+
     public func pruneRuns(updatedBefore before: Int64) async throws {
         try await write { db in
             try db.execute(
