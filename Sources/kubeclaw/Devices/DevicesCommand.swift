@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import GatewayImpl
+import Logging
+import PostgresStore
 
 /// `kubeclaw devices list|revoke`: the devices that connected with the gateway's shared secret
 /// and were issued a device token (see docs/devices.md).
@@ -14,9 +16,26 @@ struct DevicesCommand: AsyncParsableCommand {
         @Option(name: .customLong("data-dir"), help: "The gateway's state directory (env KUBECLAW_DATA_DIR; default ./.kubeclaw).")
         var dataDirectory: String?
 
-        func open() throws -> SQLiteSessionStore {
-            let directory = dataDirectory ?? ProcessInfo.processInfo.environment["KUBECLAW_DATA_DIR"] ?? "./.kubeclaw"
-            return try SQLiteSessionStore(directory: directory)
+        @Option(name: .customLong("database-url"), help: "The PostgreSQL store the gateway replicas share (env DATABASE_URL, preferred); wins over --data-dir.")
+        var databaseURL: String?
+
+        /// The gateway's store: the shared database when a URL is given, else the SQLite file.
+        func open() async throws -> any SessionStore {
+            let environment = ProcessInfo.processInfo.environment
+            if let text = databaseURL ?? environment["DATABASE_URL"] {
+                let url: DatabaseURL
+                do {
+                    url = try DatabaseURL(text)
+                } catch {
+                    throw ValidationError("--database-url (DATABASE_URL): \(error)")
+                }
+                var logger = Logger(label: "kubeclaw.devices")
+                logger.logLevel = .warning
+                var settings = PostgresSessionStore.Settings()
+                settings.startupTimeout = .seconds(10)
+                return try await PostgresSessionStore(url: url, settings: settings, logger: logger)
+            }
+            return try SQLiteSessionStore(directory: dataDirectory ?? environment["KUBECLAW_DATA_DIR"] ?? "./.kubeclaw")
         }
     }
 
@@ -27,7 +46,7 @@ struct DevicesCommand: AsyncParsableCommand {
         @Flag(help: "One JSON object per device.") var json = false
 
         func run() async throws {
-            let store = try store.open()
+            let store = try await store.open()
             let devices = try await store.devices()
             try await store.close()
             if json {
@@ -46,7 +65,7 @@ struct DevicesCommand: AsyncParsableCommand {
         @Argument(help: "The device id (or a unique prefix of it, at least 8 characters).") var device: String
 
         func run() async throws {
-            let store = try store.open()
+            let store = try await store.open()
             let matches = try await store.devices().filter { $0.id.hasPrefix(device.lowercased()) }
             guard device.count >= 8, matches.count == 1, let target = matches.first else {
                 try await store.close()

@@ -157,6 +157,46 @@ struct SharedStoreServeTests {
         #expect(waitAnswer.payload?["error"]?.stringValue?.contains("replica running it stopped") == true, "\(waitAnswer)")
     }
 
+    @Test("a device approved through A is listed by `kubeclaw devices list` on the shared database; revoked there, its token is refused by B")
+    func devicesAcrossReplicas() async throws {
+        let databaseURL = try await ThrowawayPostgres.shared().createDatabase()
+        try await Self.withSimulator { directory, simulator in
+            let a = try await Self.startGateway("a", in: directory, databaseURL: databaseURL, simulator: simulator)
+            defer { a.process.stop() }
+            let b = try await Self.startGateway("b", in: directory, databaseURL: databaseURL, simulator: simulator)
+            defer { b.process.stop() }
+            let key = DeviceKey()
+            let hello = try await Self.connect(key, to: a, token: a.token)
+            let deviceToken = try #require(hello.payload?["auth"]?["deviceToken"]?.stringValue, "\(hello)")
+            #expect(try await Self.connect(key, to: b, token: deviceToken).ok, "B accepts the token A issued")
+
+            var environment = ChildProcess.minimalEnvironment
+            environment["DATABASE_URL"] = databaseURL
+            let kubeclaw = try BuiltProducts.path(of: "kubeclaw")
+            let (listStatus, listed) = try await ChildProcess.run(kubeclaw, ["devices", "list", "--json"], environment: environment)
+            #expect(listStatus == 0, "\(listed)")
+            #expect(listed.contains(key.id), "\(listed)")
+            let (revokeStatus, revoked) = try await ChildProcess.run(
+                kubeclaw, ["devices", "revoke", String(key.id.prefix(12))], environment: environment)
+            #expect(revokeStatus == 0, "\(revoked)")
+            #expect(revoked.contains("revoked 1 token(s)"), "\(revoked)")
+
+            let refused = try await Self.connect(key, to: b, token: deviceToken)
+            #expect(refused.error?.details?["code"]?.stringValue == "AUTH_DEVICE_TOKEN_MISMATCH", "\(refused)")
+        }
+    }
+
+    /// Connects `key`'s signed identity to `gateway` with `token` as a Control UI would; the answer.
+    private static func connect(_ key: DeviceKey, to gateway: RunningGateway, token: String) async throws -> ResponseFrame {
+        let session = try await GatewaySession.open(url: gateway.webSocketURL, configuration: GatewayHarness.patientClient).0
+        defer { Task { await session.close() } }
+        let nonce = try #require(session.challenge?.json["payload"]?["nonce"]?.stringValue)
+        var params = GatewayHarness.connectParams(
+            scopes: ["operator.admin"], token: token, clientId: "openclaw-control-ui", mode: "webchat", minProtocol: 4, maxProtocol: 4)
+        params = try key.signing(params, nonce: nonce)
+        return try await session.rawConnect(params)
+    }
+
     @Test("a malformed DATABASE_URL stops start-up with a message naming the setting, never the password")
     func malformedURL() async throws {
         var environment = ChildProcess.minimalEnvironment
