@@ -38,9 +38,10 @@ public struct GatewayAssembly: Sendable {
         /// The level of every logger the assembly creates (`kubeclaw serve` bootstraps the
         /// logging system with its `--log-level` instead; tests pass `.warning`).
         public var logLevel: Logger.Level = .info
-        /// Opens the store replicas share (PostgreSQL, `kubeclaw serve --database-url`), given
-        /// the store's logger; nil keeps sessions in SQLite in ``dataDirectory``.
-        public var sharedStore: (@Sendable (Logger) async throws -> any SessionStore)?
+        /// Opens what replicas share (PostgreSQL, `kubeclaw serve --database-url`): the store and
+        /// the relay of events between replicas, given this replica's ``replicaId`` and a logger;
+        /// nil keeps sessions in SQLite in ``dataDirectory`` and events in the process.
+        public var sharedStore: (@Sendable (_ replicaId: String, Logger) async throws -> SharedStore)?
         /// This process's name among replicas sharing a store (run leases): the host name (the
         /// pod's name in Kubernetes) and a random suffix, so a restarted pod is a new replica.
         public var replicaId = Self.defaultReplicaId()
@@ -82,7 +83,20 @@ public struct GatewayAssembly: Sendable {
         }
     }
 
+    /// What replicas share: their store and the relay of their events.
+    public struct SharedStore: Sendable {
+        public var store: any SessionStore
+        public var relay: any EventRelay
+
+        public init(store: any SessionStore, relay: any EventRelay) {
+            self.store = store
+            self.relay = relay
+        }
+    }
+
     public let store: any SessionStore
+    /// Relays events between replicas (a shared store only) until ``finish(logger:)``.
+    let relay: (relay: any EventRelay, task: Task<Void, Never>)?
     /// Every model provider (Ollama, OpenAI, Anthropic, named ones), routed by `provider/model`.
     public let providers: ModelProviders
     public let gateway: Gateway
@@ -91,10 +105,12 @@ public struct GatewayAssembly: Sendable {
     /// Opens the store and the backend client and builds the server (nothing listens yet).
     public init(_ configuration: Configuration, logger: Logger = Logger(label: "kubeclaw")) async throws {
         let store: any SessionStore
+        let eventRelay: (any EventRelay)?
         if let openShared = configuration.sharedStore {
-            store = try await openShared(configuration.logger("kubeclaw.store"))
+            let shared = try await openShared(configuration.replicaId, configuration.logger("kubeclaw.store"))
+            (store, eventRelay) = (shared.store, shared.relay)
         } else {
-            store = try SQLiteSessionStore(directory: configuration.dataDirectory)
+            (store, eventRelay) = (try SQLiteSessionStore(directory: configuration.dataDirectory), nil)
         }
         let providers: ModelProviders
         do {
@@ -126,8 +142,9 @@ public struct GatewayAssembly: Sendable {
             settings.runLeases = RunLeasePolicy(replicaId: configuration.replicaId)
         }
         let metrics = GatewayMetrics()
+        let events: any GatewayEventSink = eventRelay.map { ReplicatingEventSink(local: eventBus, relay: $0) } ?? eventBus
         let gateway = Gateway(
-            settings: settings, store: store, providers: providers, events: eventBus, runtimeStatus: { status.current() },
+            settings: settings, store: store, providers: providers, events: events, runtimeStatus: { status.current() },
             runObserver: metrics, logLines: logLines, logger: log("kubeclaw.gateway"))
         // A process alone with its store owns every run in it, so runs left `running` were
         // interrupted by its predecessor. In a shared database they may be other replicas'
@@ -148,6 +165,18 @@ public struct GatewayAssembly: Sendable {
             configuration: runtime, methods: gateway, makeContext: CallerContext.init(connection:), eventBus: eventBus,
             deviceTokens: gateway.devices, probes: probes, controlUI: controlUI, metrics: metrics, logger: log("kubeclaw.runtime"))
         status.bind(server: server)
+        // Other replicas' events go to this replica's connections (not back to the relay), and
+        // a run that ended elsewhere answers this replica's `agent.wait`ers.
+        relay = eventRelay.map { relay in
+            (relay, Task { [chat = gateway.chat] in
+                await relay.run { event in
+                    eventBus.publish(event)
+                    if case let .chat(ended) = event, ended.state != .delta {
+                        Task { await chat.runEndedElsewhere(ended.runId) }
+                    }
+                }
+            })
+        }
         self.store = store
         self.providers = providers
         self.gateway = gateway
@@ -216,6 +245,11 @@ public struct GatewayAssembly: Sendable {
         await gateway.retention.stop()
         await gateway.chat.stopAll()
         await gateway.runLeases?.stop()
+        // After the runs: their last events still reach the other replicas.
+        if let relay {
+            relay.relay.finish()
+            await relay.task.value
+        }
         do {
             try await store.close()
         } catch {

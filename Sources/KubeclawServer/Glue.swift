@@ -44,3 +44,15 @@ extension CallerContext {
             subscriptions: info.subscriptions, presence: info.presence)
     }
 }
+
+/// With replicas: what the gateway publishes goes to this replica's connections and, for the
+/// events that concern every replica's clients (``EventName/isReplicated``), to the others.
+struct ReplicatingEventSink: GatewayEventSink {
+    let local: EventBus
+    let relay: any EventRelay
+
+    func publish(_ event: GatewayEvent) {
+        local.publish(event)
+        relay.send(event)
+    }
+}

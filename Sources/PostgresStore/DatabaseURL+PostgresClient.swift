@@ -8,8 +8,12 @@ extension DatabaseURL {
         var configuration: PostgresClient.Configuration
         switch endpoint {
         case let .tcp(host, port):
-            configuration = .init(
-                host: host, port: port, username: username, password: password, database: database, tls: try clientTLS())
+            let tls: PostgresClient.Configuration.TLS
+            switch try tlsSettings() {
+            case nil: tls = .disable
+            case let (settings, required)?: tls = required ? .require(settings) : .prefer(settings)
+            }
+            configuration = .init(host: host, port: port, username: username, password: password, database: database, tls: tls)
         case .unixSocket:
             configuration = .init(
                 unixSocketPath: endpoint.socketPath ?? "", username: username, password: password, database: database)
@@ -20,7 +24,30 @@ extension DatabaseURL {
         return configuration
     }
 
-    private func clientTLS() throws -> PostgresClient.Configuration.TLS {
+    /// The settings of a single connection (the event relay's listener) for this URL.
+    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        var configuration: PostgresConnection.Configuration
+        switch endpoint {
+        case let .tcp(host, port):
+            let tls: PostgresConnection.Configuration.TLS
+            switch try tlsSettings() {
+            case nil: tls = .disable
+            case let (settings, required)?:
+                let context = try NIOSSLContext(configuration: settings)
+                tls = required ? .require(context) : .prefer(context)
+            }
+            configuration = .init(host: host, port: port, username: username, password: password, database: database, tls: tls)
+        case .unixSocket:
+            configuration = .init(
+                unixSocketPath: endpoint.socketPath ?? "", username: username, password: password, database: database)
+        }
+        configuration.options.connectTimeout = .nanoseconds(Int64(connectTimeout / .nanoseconds(1)))
+        configuration.options.additionalStartupParameters = [("application_name", applicationName)]
+        return configuration
+    }
+
+    /// The TLS settings `sslmode` asks for, and whether TLS is required; nil for plain TCP.
+    private func tlsSettings() throws -> (settings: TLSConfiguration, required: Bool)? {
         var settings = TLSConfiguration.makeClientConfiguration()
         if let rootCertificatePath {
             do {
@@ -31,19 +58,19 @@ extension DatabaseURL {
         }
         switch tls {
         case .disable:
-            return .disable
+            return nil
         case .prefer:
             settings.certificateVerification = .none
-            return .prefer(settings)
+            return (settings, false)
         case .require:
             settings.certificateVerification = .none
-            return .require(settings)
+            return (settings, true)
         case .verifyCA:
             settings.certificateVerification = .noHostnameVerification
-            return .require(settings)
+            return (settings, true)
         case .verifyFull:
             settings.certificateVerification = .fullVerification
-            return .require(settings)
+            return (settings, true)
         }
     }
 }

@@ -14,7 +14,7 @@ enum PostgresSchema {
     static let migrationLock: Int64 = 0x6B75_6265_636C_6177
 
     /// Identifier and statements of every migration, in order. The identifiers match the SQLite
-    /// store's (`v1` sessions, messages and runs; `v2` devices; `v3` run leases).
+    /// store's (`v1` sessions, messages and runs; `v2` devices; `v3` run leases; `v4`, PostgreSQL only, the event outbox).
     static let migrations: [(id: String, statements: [String])] = [
         ("v1", [
             """
@@ -93,6 +93,18 @@ enum PostgresSchema {
         ("v3", [
             "ALTER TABLE runs ADD COLUMN owner TEXT",
             "ALTER TABLE runs ADD COLUMN heartbeat_at BIGINT",
+        ]),
+        // Events between replicas too large for a notification (PostgresEventRelay); rows live
+        // minutes. PostgreSQL only: SQLite has no replicas.
+        ("v4", [
+            """
+            CREATE TABLE event_outbox (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                created_at BIGINT NOT NULL,
+                body TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX event_outbox_by_time ON event_outbox (created_at)",
         ]),
     ]
 

@@ -424,7 +424,7 @@ public final class PostgresSessionStore: SessionStore {
 
     // MARK: Plumbing
 
-    /// Runs `body` with the pool, within the call deadline, errors translated.
+    /// Runs `body` with the pool, within the call deadline, errors translated (also for the event relay).
     @discardableResult
     func call<T: Sendable>(_ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws -> T {
         guard isOpen.withLock({ $0 }) else { throw SessionStoreError.closed }

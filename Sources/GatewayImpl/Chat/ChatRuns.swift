@@ -331,6 +331,14 @@ public actor ChatRuns {
     /// What a run whose replica stopped renewing its lease is recorded with.
     public static let lostReplicaSummary = "interrupted: the gateway replica running it stopped"
 
+    /// Another replica's run ended (its terminal `chat` event came through the relay): this
+    /// replica's `agent.wait`ers for it get the outcome the store now holds.
+    public func runEndedElsewhere(_ runId: String) async {
+        guard active[runId] == nil, completions.count > 0 else { return }
+        guard let run = try? await store.run(idempotencyKey: runId), let outcome = Self.outcome(of: run) else { return }
+        completions.complete(runId, outcome)
+    }
+
     /// One round of ``RunLeaseKeeper``: renews the leases of this replica's runs, then records
     /// every run whose lease expired as failed (``lostReplicaSummary``) and marks its session
     /// `abortedLastRun`. Returns the runs it expired.

@@ -207,7 +207,10 @@ struct KubeclawConfiguration {
         configuration.maxConcurrentRunsPerClient = chat.maxRunsPerClient
         configuration.retention = store.retention
         if let url = store.databaseURL {
-            configuration.sharedStore = { logger in try await PostgresSessionStore(url: url, logger: logger) }
+            configuration.sharedStore = { replicaId, logger in
+                let store = try await PostgresSessionStore(url: url, logger: logger)
+                return .init(store: store, relay: PostgresEventRelay(store: store, origin: replicaId, logger: logger))
+            }
         }
         // The assembly sets its parts' loggers to this level: without it they log at info
         // whatever --log-level says.

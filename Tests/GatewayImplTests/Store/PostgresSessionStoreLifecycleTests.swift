@@ -36,11 +36,11 @@ struct PostgresSessionStoreLifecycleTests {
         }
         #expect(stores.count == 4)
         for store in stores {
-            #expect(try await store.appliedMigrations() == ["v1", "v2", "v3"])
+            #expect(try await store.appliedMigrations() == ["v1", "v2", "v3", "v4"])
         }
         for store in stores { try await store.close() }
         let reopened = try await Self.open(url)
-        #expect(try await reopened.appliedMigrations() == ["v1", "v2", "v3"])
+        #expect(try await reopened.appliedMigrations() == ["v1", "v2", "v3", "v4"])
         try await reopened.close()
     }
 

@@ -1,0 +1,54 @@
+import Foundation
+import GeneratedProtocol
+
+/// One event on the wire between replicas: a `NOTIFY` payload on ``PostgresEventRelay/channel``.
+///
+/// `{"o":"<origin replica>","s":<its sequence number>,"e":"<event name>","p":<payload>}` — or,
+/// when that would not fit in a notification (PostgreSQL takes 7,999 bytes at most),
+/// `{"o":…,"s":…,"e":…,"r":<event_outbox id>}` and the full envelope is in the outbox row.
+/// The payload is the event's newest-protocol form, as a frame carries it; each receiving
+/// replica adapts it to its clients' versions as for its own events.
+struct RelayEnvelope: Decodable, Sendable {
+    var origin: String
+    var seq: Int64
+    var name: String
+    /// nil for an outbox pointer, or an event this build does not relay.
+    var event: GatewayEvent?
+    /// The outbox row holding the full envelope.
+    var outboxId: Int64?
+
+    /// Largest notification payload sent inline, in UTF-8 bytes (PostgreSQL refuses 8,000).
+    static let inlineLimit = 7_900
+
+    private enum Key: String, CodingKey {
+        case origin = "o", seq = "s", name = "e", payload = "p", outboxId = "r"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Key.self)
+        origin = try container.decode(String.self, forKey: .origin)
+        seq = try container.decode(Int64.self, forKey: .seq)
+        name = try container.decode(String.self, forKey: .name)
+        outboxId = try container.decodeIfPresent(Int64.self, forKey: .outboxId)
+        // Decoded straight into the event's own type: one pass over the text.
+        guard container.contains(.payload), let eventName = EventName(rawValue: name) else { return }
+        switch eventName {
+        case .chat: event = .chat(try container.decode(ChatEvent.self, forKey: .payload))
+        case .agent: event = .agent(try container.decode(AgentEvent.self, forKey: .payload))
+        case .sessionMessage: event = .sessionMessage(try container.decode(SessionMessageEvent.self, forKey: .payload))
+        case .sessionsChanged: event = .sessionsChanged(try container.decode(SessionsChangedEvent.self, forKey: .payload))
+        default: event = nil
+        }
+    }
+
+    /// The inline envelope text of `event` (`originJSON` is the origin as a JSON string).
+    static func text(originJSON: String, seq: Int64, event: GatewayEvent) throws -> String {
+        let payload = try event.adapted(to: .newest).encodedPayload(with: .frames)
+        return #"{"o":\#(originJSON),"s":\#(seq),"e":"\#(event.name.rawValue)","p":"# + String(decoding: payload, as: UTF8.self) + "}"
+    }
+
+    /// The pointer envelope to outbox row `id`.
+    static func pointerText(originJSON: String, seq: Int64, name: EventName, outboxId id: Int64) -> String {
+        #"{"o":\#(originJSON),"s":\#(seq),"e":"\#(name.rawValue)","r":\#(id)}"#
+    }
+}
