@@ -18,13 +18,16 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # What each rendering must look like beyond the checks every rendering passes.
 # A new overlay without an entry here fails test_every_overlay_has_a_profile.
 PROFILES = {
-    "base": dict(hpa=True, pdb="minAvailable", model_api_egress=False, gpu=False),
-    "dev": dict(hpa=False, pdb="maxUnavailable", model_api_egress=False, gpu=False),
-    "gpu": dict(hpa=True, pdb="minAvailable", model_api_egress=False, gpu=True),
-    "single-node-drain": dict(hpa=True, pdb="maxUnavailable", model_api_egress=False, gpu=False),
-    "model-apis": dict(hpa=True, pdb="minAvailable", model_api_egress=True, gpu=False),
-    "monitoring": dict(hpa=True, pdb="minAvailable", model_api_egress=False, gpu=False, monitoring=True),
-    "ingress": dict(hpa=True, pdb="minAvailable", model_api_egress=False, gpu=False, ingress=True),
+    "base": dict(hpa=True, pdb="minAvailable", model_api_egress=False, gpu=False, store="postgres"),
+    "dev": dict(hpa=False, pdb="maxUnavailable", model_api_egress=False, gpu=False, store="sqlite"),
+    "gpu": dict(hpa=True, pdb="minAvailable", model_api_egress=False, gpu=True, store="postgres"),
+    "single-node-drain": dict(hpa=True, pdb="maxUnavailable", model_api_egress=False, gpu=False, store="postgres"),
+    "model-apis": dict(hpa=True, pdb="minAvailable", model_api_egress=True, gpu=False, store="postgres"),
+    "monitoring": dict(hpa=True, pdb="minAvailable", model_api_egress=False, gpu=False, monitoring=True,
+                       store="postgres"),
+    "ingress": dict(hpa=True, pdb="minAvailable", model_api_egress=False, gpu=False, ingress=True,
+                    store="postgres"),
+    "external-database": dict(hpa=True, pdb="minAvailable", model_api_egress=False, gpu=False, store="external"),
 }
 
 

@@ -34,6 +34,7 @@ NAMESPACE = "openclaw"
 
 GATEWAY = "openclaw-gateway"
 OLLAMA = "ollama"
+POSTGRES = "postgres"
 CONFIG_MAP = "openclaw-config"
 SECRET = "openclaw-secrets"
 REQUIRED_SECRET_KEYS = ("OPENCLAW_GATEWAY_TOKEN",)
@@ -48,6 +49,15 @@ OPTIONAL_SECRET_KEYS = (
 )
 WS_PORT, HTTP_PORT, OLLAMA_PORT = 18789, 18790, 11434
 OLLAMA_UID = 1000
+# The shared store: the official postgres image's user, the gateway's setting, and how long
+# `kubeclaw serve` waits for the database at start-up before it exits non-zero.
+POSTGRES_PORT, POSTGRES_UID = 5432, 999
+DATABASE_URL = "DATABASE_URL"
+DATABASE_WAIT_SECONDS = 60
+# The objects of the in-cluster PostgreSQL (base), which other renderings leave out.
+POSTGRES_OBJECTS = (("StatefulSet", POSTGRES), ("Service", POSTGRES), ("ServiceAccount", POSTGRES),
+                    ("PodDisruptionBudget", POSTGRES), ("NetworkPolicy", POSTGRES),
+                    ("NetworkPolicy", "openclaw-gateway-postgres"))
 PRIVATE_NETS = [ipaddress.ip_network(n) for n in (
     "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16")]
 
@@ -301,6 +311,16 @@ def is_gateway(w: dict) -> bool:
 
 def is_ollama(w: dict) -> bool:
     return w["kind"] == "Deployment" and w["metadata"]["name"] == OLLAMA
+
+
+def statefulset(docs: list[dict], name: str) -> dict | None:
+    return one(docs, "StatefulSet", name)
+
+
+def postgres_container(docs: list[dict]) -> dict | None:
+    sts = statefulset(docs, POSTGRES)
+    found = [c for c in pod_spec(sts).get("containers", []) if c.get("name") == POSTGRES] if sts else []
+    return found[0] if found else None
 
 
 # ---------------------------------------------------------------------------------------
@@ -631,7 +651,9 @@ def check_hpa(docs: list[dict], expected: bool) -> list[str]:
 def check_pdbs(docs: list[dict], mode: str) -> list[str]:
     """mode 'minAvailable' (the seed's numbers) or 'maxUnavailable' (drain-friendly)."""
     problems = []
-    for name in (GATEWAY, OLLAMA):
+    # The in-cluster database (where there is one) is a single replica like Ollama.
+    names = (GATEWAY, OLLAMA) + ((POSTGRES,) if statefulset(docs, POSTGRES) else ())
+    for name in names:
         pdb = one(docs, "PodDisruptionBudget", name)
         if pdb is None:
             problems.append(f"no PodDisruptionBudget {name}")
@@ -1263,6 +1285,222 @@ def _private_ranges_open(rules: list[dict]) -> list[str]:
     return problems
 
 
+# ---------------------------------------------------------------------------------------
+# The shared store: the gateway's DATABASE_URL and the in-cluster PostgreSQL
+
+
+def _startup_budget(c: dict) -> int:
+    probe = c.get("startupProbe") or {}
+    if not probe:
+        return 0
+    return probe.get("initialDelaySeconds", 0) + probe.get("periodSeconds", 10) * probe.get("failureThreshold", 3)
+
+
+def check_database_url(docs: list[dict]) -> list[str]:
+    """The gateway's DATABASE_URL comes from the Secret key DATABASE_URL (required, never a
+    literal, never the --database-url flag), and its startup probe outlasts its wait for the
+    database; without it every replica has its own SQLite, so one replica and no HPA."""
+    gw = deployment(docs, GATEWAY)
+    c = container(docs, GATEWAY, "gateway")
+    if gw is None or c is None:
+        return ["gateway container missing"]
+    problems = []
+    if _flag(c.get("command", []) + c.get("args", []), "--database-url") is not None:
+        problems.append("gateway passes --database-url on its command line, where the password shows in "
+                        "process listings and `kubectl describe`: use DATABASE_URL from the Secret")
+    entry = env_map(c).get(DATABASE_URL)
+    if entry is None:
+        if statefulset(docs, POSTGRES) is not None:
+            problems.append("the in-cluster PostgreSQL is deployed but the gateway has no DATABASE_URL")
+        if find(docs, "HorizontalPodAutoscaler") or gw["spec"].get("replicas") != 1:
+            problems.append("without DATABASE_URL each replica keeps its own SQLite store: the gateway must "
+                            "run exactly 1 replica without an HPA")
+        return problems
+    if "value" in entry:
+        problems.append(f"gateway {DATABASE_URL} is a literal value, password included: it must come from "
+                        f"Secret {SECRET} key {DATABASE_URL}")
+    ref = (entry.get("valueFrom") or {}).get("secretKeyRef")
+    if not ref or ref.get("name") != SECRET or ref.get("key") != DATABASE_URL:
+        problems.append(f"gateway {DATABASE_URL} must come from Secret {SECRET} key {DATABASE_URL}")
+    elif ref.get("optional"):
+        problems.append(f"gateway {DATABASE_URL} must be required (optional: false): without it every "
+                        "replica would start on its own SQLite store")
+    budget = _startup_budget(c)
+    if budget < DATABASE_WAIT_SECONDS + 20:
+        problems.append(f"gateway startupProbe allows {budget}s, less than its {DATABASE_WAIT_SECONDS}s wait for "
+                        "the database plus 20 s: the kubelet would kill a start the gateway is still waiting out")
+    return problems
+
+
+def check_postgres_network(docs: list[dict]) -> list[str]:
+    """The gateway reaches its database on TCP 5432 (the in-cluster pods, or an ipBlock for an
+    external one); the in-cluster PostgreSQL admits only gateway pods, only on 5432, reaches
+    nothing, and its Service exposes 5432."""
+    gw = deployment(docs, GATEWAY)
+    c = container(docs, GATEWAY, "gateway")
+    if gw is None or c is None:
+        return ["gateway container missing"]
+    sts = statefulset(docs, POSTGRES)
+    problems = []
+    egress = [r for p in _policies_for(docs, gw, "Egress") for r in p["spec"].get("egress", []) or []]
+    if sts is not None:
+        if not any(any(_peer_selects(docs, peer, sts) for peer in r.get("to", []) or [])
+                   and _port_allowed(r, POSTGRES_PORT, "TCP", pod_spec(sts)) for r in egress):
+            problems.append(f"no NetworkPolicy lets the gateway reach the postgres pods on TCP {POSTGRES_PORT}")
+    elif DATABASE_URL in env_map(c):
+        if not any(any("ipBlock" in peer for peer in r.get("to", []) or [])
+                   and _port_allowed(r, POSTGRES_PORT, "TCP") for r in egress):
+            problems.append(f"the gateway has a {DATABASE_URL} but no NetworkPolicy lets it reach a database "
+                            f"on TCP {POSTGRES_PORT}")
+    if sts is None:
+        return problems
+    spec = pod_spec(sts)
+    ingress = [r for p in _policies_for(docs, sts, "Ingress") for r in p["spec"].get("ingress", []) or []]
+    if not ingress:
+        problems.append("no ingress rule admits the gateway to postgres")
+    for rule in ingress:
+        peers = rule.get("from") or []
+        if not peers:
+            problems.append("a postgres ingress rule admits every source")
+        for peer in peers:
+            if set(peer) != {"podSelector"}:
+                problems.append(f"a postgres ingress peer is not a same-namespace pod selector: {peer}")
+                continue
+            pods = selected(docs, peer["podSelector"])
+            if not pods or any(not is_gateway(w) for w in pods):
+                problems.append("a postgres ingress peer selects pods other than the gateway's")
+        ports = _rule_ports(rule)
+        if not ports or any(resolve_port(spec, p, proto) != POSTGRES_PORT for p, proto in ports):
+            problems.append(f"a postgres ingress rule opens ports other than {POSTGRES_PORT}: {ports or 'all ports'}")
+    if not _policies_for(docs, sts, "Egress"):
+        problems.append("no NetworkPolicy restricts postgres' egress")
+    for pol in _policies_for(docs, sts, "Egress"):
+        if pol["spec"].get("egress"):
+            problems.append(f"postgres needs no egress, NetworkPolicy/{pol['metadata']['name']} allows some")
+    svc = one(docs, "Service", POSTGRES)
+    if svc is None or [resolve_port(spec, p.get("targetPort", p["port"]), p.get("protocol", "TCP"))
+                       for p in svc["spec"]["ports"]] != [POSTGRES_PORT] \
+            or [p["port"] for p in svc["spec"]["ports"]] != [POSTGRES_PORT]:
+        problems.append(f"Service {POSTGRES} must expose {POSTGRES_PORT} on the pods' {POSTGRES_PORT}")
+    elif sts["spec"].get("serviceName") != POSTGRES:
+        problems.append(f"the postgres StatefulSet's serviceName must be the Service {POSTGRES}")
+    return problems
+
+
+def _pg_isready(probe: dict) -> bool:
+    return "pg_isready" in " ".join((probe.get("exec") or {}).get("command") or [])
+
+
+def check_postgres_pod(docs: list[dict]) -> list[str]:
+    """The in-cluster PostgreSQL: one replica as the image's uid 999 through fsGroup, a
+    read-only root with writable socket and temporary directories, PGDATA in a subdirectory
+    of a volumeClaimTemplate, pg_isready probes, resources, and the password from the Secret."""
+    sts = statefulset(docs, POSTGRES)
+    if sts is None:
+        return []
+    c = postgres_container(docs)
+    if c is None:
+        return ["the postgres StatefulSet has no container `postgres`"]
+    spec = pod_spec(sts)
+    psc, csc = spec.get("securityContext", {}), c.get("securityContext", {})
+    problems = []
+    if sts["spec"].get("replicas") != 1:
+        problems.append("postgres must run exactly 1 replica (one server, one volume), "
+                        f"runs {sts['spec'].get('replicas')}")
+    for key in ("runAsUser", "runAsGroup"):
+        value = csc.get(key, psc.get(key))
+        if value != POSTGRES_UID:
+            problems.append(f"postgres {key} must be {POSTGRES_UID} (the image's postgres user), is {value}")
+    if psc.get("fsGroup") != POSTGRES_UID or psc.get("fsGroupChangePolicy") != "OnRootMismatch":
+        problems.append(f"postgres pod must set fsGroup {POSTGRES_UID} with fsGroupChangePolicy OnRootMismatch")
+    if csc.get("runAsNonRoot", psc.get("runAsNonRoot")) is not True:
+        problems.append("postgres must set runAsNonRoot: true")
+    if csc.get("readOnlyRootFilesystem") is not True:
+        problems.append("postgres must run with readOnlyRootFilesystem: true")
+    if spec.get("automountServiceAccountToken") is not False:
+        problems.append("postgres pod must set automountServiceAccountToken: false")
+    sa = one(docs, "ServiceAccount", spec.get("serviceAccountName", "default"))
+    if sa is None or sa.get("automountServiceAccountToken") is not False:
+        problems.append("postgres ServiceAccount must exist with automountServiceAccountToken: false")
+    if spec.get("enableServiceLinks") is not False:
+        problems.append("postgres must set enableServiceLinks: false (POSTGRES_* Service variables)")
+    # Storage: PGDATA below the mount of a volumeClaimTemplate.
+    templates = {t["metadata"]["name"]: t for t in sts["spec"].get("volumeClaimTemplates") or []}
+    mounts = {m["mountPath"]: m for m in c.get("volumeMounts", [])}
+    claimed = [m for m in mounts.values() if m["name"] in templates]
+    pgdata = env_value(c, "PGDATA")
+    if not claimed:
+        problems.append("postgres keeps its data on no PersistentVolumeClaim (no volumeClaimTemplate mounted)")
+    else:
+        root = claimed[0]["mountPath"]
+        if not _under(pgdata, root) or pgdata.rstrip("/") == root.rstrip("/"):
+            problems.append(f"postgres PGDATA={pgdata!r} must be a subdirectory of the volume mounted at {root} "
+                            "(initdb needs an empty directory of its own, mode 0700)")
+        size = (((templates[claimed[0]["name"]].get("spec") or {}).get("resources") or {})
+                .get("requests") or {}).get("storage")
+        if not size:
+            problems.append("the postgres volumeClaimTemplate requests no storage size")
+    for path in ("/var/run/postgresql", "/tmp"):
+        volume = _volume_for_mount(spec, mounts[path]) if path in mounts else None
+        if not volume or "emptyDir" not in volume:
+            problems.append(f"postgres needs a writable emptyDir at {path} (the root filesystem is read-only)")
+    for kind in ("startupProbe", "readinessProbe", "livenessProbe"):
+        if not _pg_isready(c.get(kind) or {}):
+            problems.append(f"postgres {kind} must run pg_isready, has {c.get(kind)}")
+    resources = c.get("resources") or {}
+    for part in ("requests", "limits"):
+        missing = {"cpu", "memory"} - set(resources.get(part) or {})
+        if missing:
+            problems.append(f"postgres has no {part} for {sorted(missing)}")
+    # The superuser's password: the Secret's POSTGRES_PASSWORD, as a variable or a mounted file.
+    env = env_map(c)
+    if env_value(c, "POSTGRES_HOST_AUTH_METHOD") == "trust":
+        problems.append("postgres must not trust connections without a password (POSTGRES_HOST_AUTH_METHOD=trust)")
+    direct = env.get("POSTGRES_PASSWORD")
+    if direct is not None:
+        ref = (direct.get("valueFrom") or {}).get("secretKeyRef") or {}
+        if "value" in direct or (ref.get("name"), ref.get("key")) != (SECRET, "POSTGRES_PASSWORD"):
+            problems.append(f"postgres POSTGRES_PASSWORD must come from Secret {SECRET} key POSTGRES_PASSWORD, "
+                            "never a literal value")
+    else:
+        path = env_value(c, "POSTGRES_PASSWORD_FILE")
+        mount = next((m for m in c.get("volumeMounts", []) if path and _under(path, m["mountPath"])), None)
+        secret = ((_volume_for_mount(spec, mount) or {}).get("secret") or {}) if mount else {}
+        items = {i["key"]: i["path"] for i in secret.get("items") or []}
+        relative = path[len(mount["mountPath"].rstrip("/")) + 1:] if mount else None
+        if secret.get("secretName") != SECRET or items.get("POSTGRES_PASSWORD") != relative:
+            problems.append(f"postgres has no password from Secret {SECRET} key POSTGRES_PASSWORD "
+                            f"(POSTGRES_PASSWORD_FILE={path!r})")
+        elif secret.get("defaultMode", 0o644) & 0o007 or mount.get("readOnly") is not True:
+            problems.append("postgres' password file must be mounted readOnly and unreadable to other users")
+    return problems
+
+
+def check_store(docs: list[dict], mode: str) -> list[str]:
+    """mode 'postgres' (the in-cluster StatefulSet), 'external' (a database elsewhere: none of
+    the in-cluster objects, DATABASE_URL still set) or 'sqlite' (neither)."""
+    c = container(docs, GATEWAY, "gateway")
+    if c is None:
+        return ["gateway container missing"]
+    has_url = DATABASE_URL in env_map(c)
+    present = [f"{kind}/{name}" for kind, name in POSTGRES_OBJECTS if find(docs, kind, name)]
+    problems = []
+    if mode == "postgres":
+        missing = [f"{kind}/{name}" for kind, name in POSTGRES_OBJECTS if not find(docs, kind, name)]
+        if missing:
+            problems.append(f"the in-cluster PostgreSQL lacks {missing}")
+    else:
+        problems += [f"unexpected {p}: this rendering has no in-cluster PostgreSQL" for p in present]
+        strays = [w for w in workloads(docs) if pod_labels(w).get("app.kubernetes.io/name") == POSTGRES]
+        problems += [f"unexpected {w['kind']}/{w['metadata']['name']} with postgres pods" for w in strays
+                     if f"{w['kind']}/{w['metadata']['name']}" not in present]
+    if mode in ("postgres", "external") and not has_url:
+        problems.append(f"the gateway has no {DATABASE_URL}: its replicas would not share a store")
+    if mode == "sqlite" and has_url:
+        problems.append(f"the gateway has a {DATABASE_URL} although this rendering keeps SQLite")
+    return problems
+
+
 # The checks every rendering must pass; overlays add their own expectations.
 UNIVERSAL_CHECKS: dict[str, Check] = {
     "namespace": check_namespace,
@@ -1283,6 +1521,9 @@ UNIVERSAL_CHECKS: dict[str, Check] = {
     "config": check_config,
     "images": check_images,
     "custom-resources": check_custom_resources,
+    "database-url": check_database_url,
+    "postgres-network": check_postgres_network,
+    "postgres-pod": check_postgres_pod,
 }
 
 

@@ -41,6 +41,12 @@ SEMANTIC = {
     "broken-ports": (k.check_ports, "Service ollama must expose 11434"),
     "broken-monitoring": (k.check_custom_resources, "endpoint has unknown fields ['intervall']"),
     "broken-ingress-trusts-everyone": (lambda docs: k.check_ingress(docs, expected=True), "trusts every address"),
+    "broken-postgres-open-ingress": (k.check_postgres_network, "not a same-namespace pod selector"),
+    "broken-database-url-literal": (k.check_database_url, "DATABASE_URL is a literal value"),
+    "broken-postgres-pod": (k.check_postgres_pod, "must be a subdirectory of the volume"),
+    "broken-postgres-no-volume": (k.check_postgres_pod, "no PersistentVolumeClaim"),
+    "broken-dev-database-url": (lambda docs: k.check_store(docs, "sqlite"),
+                                "has a DATABASE_URL although this rendering keeps SQLite"),
 }
 
 # Further reasons some fixtures must also give.
@@ -70,6 +76,19 @@ ALSO = {
     "broken-monitoring": [(lambda d: k.check_monitoring(d, True), "scrapes port 'ws', not the gateway's 18790"),
                           (lambda d: k.check_monitoring(d, True), "reads ['kubeclaw_store_up'], which /metrics does not export"),
                           (lambda d: k.check_monitoring(d, True), "no alert covers store unavailable")],  # selectors stay valid: no false alarm
+    "broken-postgres-open-ingress": [(k.check_postgres_network, "opens ports other than 5432: all ports"),
+                                     (k.check_selectors, "")],
+    "broken-database-url-literal": [(k.check_database_url, "startupProbe allows 60s"),
+                                    (k.check_secret_env, "")],  # the other keys stay as they were
+    "broken-postgres-pod": [(k.check_postgres_pod, "runAsUser must be 999"),
+                            (k.check_postgres_pod, "readOnlyRootFilesystem"),
+                            (k.check_postgres_pod, "livenessProbe must run pg_isready"),
+                            (k.check_postgres_pod, "POSTGRES_PASSWORD must come from Secret"),
+                            (k.check_postgres_pod, "POSTGRES_HOST_AUTH_METHOD=trust"),
+                            (k.check_restricted_pss, "StatefulSet/postgres/postgres runs as uid 0")],
+    "broken-postgres-no-volume": [(k.check_postgres_pod, "no limits for ['cpu', 'memory']")],
+    "broken-dev-database-url": [(k.check_postgres_network, "no NetworkPolicy lets it reach a database on TCP 5432"),
+                                (lambda d: k.check_store(d, "external"), "")],
 }
 
 
@@ -99,7 +118,8 @@ def test_every_semantic_check_is_proven_to_fail():
     # The profile checks are wrapped in lambdas above; name them explicitly.
     texts = {words for _, words in SEMANTIC.values()}
     assert {"must scale 2-5", "must have maxUnavailable: 1 only",
-            "does not exclude 10.0.0.0/8", "does not tolerate the nvidia.com/gpu taint"} <= texts
+            "does not exclude 10.0.0.0/8", "does not tolerate the nvidia.com/gpu taint",
+            "has a DATABASE_URL although this rendering keeps SQLite"} <= texts
 
 
 def test_every_fixture_directory_is_exercised():
@@ -181,6 +201,15 @@ def test_checkov_rejects_a_root_privileged_container(tmp_path):
     assert not result.ok
     for check in ("CKV_K8S_16", "CKV_K8S_20", "CKV_K8S_23"):  # privileged, escalation, root
         assert check in result.output, result.output
+
+
+def test_checkov_rejects_a_root_database(tmp_path):
+    (tmp_path / "broken.yaml").write_text(
+        yaml.safe_dump_all(render_fixture("broken-postgres-pod")))
+    result = k.checkov(tmp_path, "kubernetes")
+    assert not result.ok
+    for check in ("CKV_K8S_22", "CKV_K8S_23"):  # read-only FS, root
+        assert check in result.output and "StatefulSet" in result.output, result.output
 
 
 def test_checkov_rejects_a_writable_root_filesystem(tmp_path):

@@ -44,6 +44,11 @@ def test_gpu_only_where_asked(renderings, rendering):
         assert problems, "only the gpu overlay asks for an nvidia.com/gpu"
 
 
+@pytest.mark.parametrize("rendering", sorted(PROFILES))
+def test_store(renderings, rendering):
+    assert k.check_store(renderings[rendering], PROFILES[rendering]["store"]) == []
+
+
 def test_every_overlay_has_a_profile():
     overlays = sorted(p.name for p in (REPO / "k8s/overlays").iterdir() if p.is_dir())
     assert overlays == sorted(n for n in PROFILES if n != "base")
@@ -65,8 +70,13 @@ def test_dev_overlay_is_small(renderings):
 
 
 def test_base_pdbs_are_the_seeds_numbers(base):
-    for name in (k.GATEWAY, k.OLLAMA):
+    for name in (k.GATEWAY, k.OLLAMA, k.POSTGRES):
         assert k.one(base, "PodDisruptionBudget", name)["spec"]["minAvailable"] == 1
+
+
+def test_single_node_drain_never_blocks_on_the_database(renderings):
+    spec = k.one(renderings["single-node-drain"], "PodDisruptionBudget", k.POSTGRES)["spec"]
+    assert spec.get("maxUnavailable") == 1 and "minAvailable" not in spec
 
 
 def test_seed_numbers(base):
@@ -81,6 +91,101 @@ def test_seed_numbers(base):
     assert {p["containerPort"] for c in ol["containers"] for p in c["ports"]} == {11434}
     sc = ol["securityContext"]
     assert (sc["runAsUser"], sc["runAsGroup"], sc["fsGroup"]) == (1000, 1000, 1000)
+
+
+# --- the shared store -------------------------------------------------------------------
+
+
+def test_base_postgres_numbers(base):
+    sts = k.statefulset(base, k.POSTGRES)
+    spec = k.pod_spec(sts)
+    assert sts["spec"]["replicas"] == 1 and sts["spec"]["serviceName"] == k.POSTGRES
+    sc = spec["securityContext"]
+    assert (sc["runAsUser"], sc["runAsGroup"], sc["fsGroup"]) == (999, 999, 999)
+    c = k.postgres_container(base)
+    assert re.fullmatch(r"postgres:15\.\d+", c["image"]), c["image"]
+    assert k.env_value(c, "PGDATA") == "/var/lib/postgresql/data/pgdata"
+    (claim,) = sts["spec"]["volumeClaimTemplates"]
+    assert claim["spec"]["accessModes"] == ["ReadWriteOnce"]
+    assert claim["spec"]["resources"]["requests"]["storage"] == "10Gi"
+    assert sts["spec"]["persistentVolumeClaimRetentionPolicy"] == {"whenDeleted": "Retain", "whenScaled": "Retain"}
+    # 10 connections per replica, 5 replicas and a rollout's surge: below max_connections 100.
+    hpa = k.find(base, "HorizontalPodAutoscaler")[0]["spec"]
+    surge = k.deployment(base, k.GATEWAY)["spec"]["strategy"]["rollingUpdate"]["maxSurge"]
+    assert (hpa["maxReplicas"] + surge) * 10 < 100
+
+
+def test_postgres_drains_with_a_fast_shutdown(base):
+    c = k.postgres_container(base)
+    command = " ".join(c["lifecycle"]["preStop"]["exec"]["command"])
+    assert "pg_ctl stop" in command and "-m fast" in command
+    timeout = int(re.search(r"-t (\d+)", command).group(1))
+    assert k.pod_spec(k.statefulset(base, k.POSTGRES))["terminationGracePeriodSeconds"] > timeout
+
+
+@pytest.mark.parametrize("rendering", ["base", "external-database"])
+def test_database_url_is_the_secret_key(renderings, rendering):
+    c = k.container(renderings[rendering], k.GATEWAY, "gateway")
+    assert k.env_map(c)["DATABASE_URL"] == {"name": "DATABASE_URL", "valueFrom": {"secretKeyRef": {
+        "name": k.SECRET, "key": "DATABASE_URL", "optional": False}}}
+
+
+def test_dev_keeps_sqlite_without_a_database(renderings):
+    dev = renderings["dev"]
+    assert "DATABASE_URL" not in k.env_map(k.container(dev, k.GATEWAY, "gateway"))
+    assert not k.find(dev, "StatefulSet") and not k.find(dev, "Service", k.POSTGRES)
+    assert k.deployment(dev, k.GATEWAY)["spec"]["replicas"] == 1
+
+
+def test_only_the_gateway_reaches_postgres(base):
+    sts = k.statefulset(base, k.POSTGRES)
+    policies = k._policies_for(base, sts, "Ingress")
+    assert sorted(p["metadata"]["name"] for p in policies) == ["default-deny-all", k.POSTGRES]
+    assert k.check_postgres_network(base) == []
+    for w in k.workloads(base):
+        if k.is_gateway(w):
+            continue
+        egress = [r for p in k._policies_for(base, w, "Egress") for r in p["spec"].get("egress", []) or []]
+        assert not any(any(k._peer_selects(base, peer, sts) for peer in r.get("to", []) or []) for r in egress), \
+            w["metadata"]["name"]
+
+
+def test_external_database_egress_is_5432_only(renderings):
+    docs = renderings["external-database"]
+    pol = k.one(docs, "NetworkPolicy", "openclaw-gateway-database")
+    assert pol["spec"]["policyTypes"] == ["Egress"]
+    (rule,) = pol["spec"]["egress"]
+    assert k._rule_ports(rule) == [(5432, "TCP")]
+    assert {b["ipBlock"]["cidr"] for b in rule["to"]} == {"0.0.0.0/0", "::/0"}
+
+
+def test_external_database_ca_is_an_optional_mount(renderings):
+    docs = renderings["external-database"]
+    c = k.container(docs, k.GATEWAY, "gateway")
+    mount = next(m for m in c["volumeMounts"] if m["name"] == "database-ca")
+    volume = next(v for v in k.pod_spec(k.deployment(docs, k.GATEWAY))["volumes"] if v["name"] == "database-ca")
+    assert mount["readOnly"] is True and not mount["mountPath"].startswith("/etc/kubeclaw/")
+    assert volume["configMap"] == {"name": "openclaw-database-ca", "optional": True, "defaultMode": 0o444}
+
+
+def test_database_url_mistakes_are_refused(base):
+    docs = json.loads(json.dumps(base))
+    gateway = k.container(docs, k.GATEWAY, "gateway")
+    entry = k.env_map(gateway)["DATABASE_URL"]
+    entry["valueFrom"]["secretKeyRef"]["optional"] = True
+    assert "must be required (optional: false)" in "\n".join(k.check_database_url(docs))
+    gateway["args"] = gateway["args"] + ["--database-url", "postgres://kubeclaw:pw@postgres:5432/kubeclaw"]
+    assert "--database-url on its command line" in "\n".join(k.check_database_url(docs))
+    gateway["env"] = [e for e in gateway["env"] if e["name"] != "DATABASE_URL"]
+    assert "has no DATABASE_URL" in "\n".join(k.check_database_url(docs))
+    assert "must run exactly 1 replica without an HPA" in "\n".join(k.check_database_url(docs))
+
+
+def test_no_postgres_component_combines_with_other_overlays(tmp_path):
+    docs = overlay_of(tmp_path, "k8s/overlays/gpu", ["k8s/components/no-postgres"])
+    assert k.check_store(docs, "external") == []
+    # Without an egress for the database the gateway could not reach it: the check says so.
+    assert "no NetworkPolicy lets it reach a database" in "\n".join(k.check_postgres_network(docs))
 
 
 def test_kustomization_namespace_and_images():
