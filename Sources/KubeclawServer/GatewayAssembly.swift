@@ -156,7 +156,7 @@ public struct GatewayAssembly: Sendable {
         }
         await gateway.retention.start()
 
-        let probes = Self.probes(store: store, isShared: configuration.sharedStore != nil, providers: providers, configuration: configuration)
+        let probes = Self.probes(store: store, relay: eventRelay, providers: providers, configuration: configuration)
         let agent = configuration.agent
         let controlUI = ControlUIConfiguration(directory: runtime.controlUIDirectory) { agentId in
             agentId == agent.id ? AgentAvatar(url: agent.avatar, glyph: agent.glyph) : nil
@@ -185,10 +185,10 @@ public struct GatewayAssembly: Sendable {
 
     /// `/healthz` and `/readyz`. An SQLite store is part of the process, so a broken one fails
     /// liveness, and readiness watches its directory's free space. A shared database is not:
-    /// while it is unreachable the replica is unready (no traffic routed to it) but alive —
-    /// restarting every replica would not bring the database back.
+    /// while it is unreachable, or the event relay is not listening, the replica is unready (no
+    /// traffic routed to it) but alive — restarting every replica would not bring the database back.
     private static func probes(
-        store: any SessionStore, isShared: Bool, providers: ModelProviders, configuration: Configuration
+        store: any SessionStore, relay: (any EventRelay)?, providers: ModelProviders, configuration: Configuration
     ) -> HealthProbes {
         let chain = configuration.agent.modelChain
         let storeCheck = { @Sendable () async -> HealthCheck in
@@ -201,8 +201,13 @@ public struct GatewayAssembly: Sendable {
             let status = await providers.chainStatus(chain)
             return HealthCheck(name: "backend", isHealthy: status.reachable && status.modelPresent, detail: status.detail)
         }
-        if isShared {
-            return HealthProbes(health: { [] }, readiness: { [await storeCheck(), await backendCheck()] })
+        if let relay {
+            // Unready while other replicas' events cannot arrive: its clients would miss them.
+            let relayCheck = { @Sendable () -> HealthCheck in
+                let receiving = relay.isReceiving
+                return HealthCheck(name: "events", isHealthy: receiving, detail: receiving ? nil : "not receiving other replicas' events")
+            }
+            return HealthProbes(health: { [] }, readiness: { [await storeCheck(), relayCheck(), await backendCheck()] })
         }
         let diskProbe = DiskWriteProbe(
             directory: URL(fileURLWithPath: store.location).deletingLastPathComponent().path, interval: configuration.diskProbeInterval)

@@ -9,6 +9,8 @@ public protocol EventRelay: Sendable {
     /// Delivers the other replicas' events to `deliver` — each once, in its replica's order —
     /// and sends the queued ones, until the calling task is cancelled.
     func run(delivering deliver: @escaping @Sendable (GatewayEvent) -> Void) async
+    /// Whether other replicas' events are being received now (the replica is unready without).
+    var isReceiving: Bool { get }
     /// Takes no more events: ``run(delivering:)`` sends what is queued, then returns.
     func finish()
 }

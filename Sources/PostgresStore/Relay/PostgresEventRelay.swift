@@ -35,6 +35,7 @@ public final class PostgresEventRelay: EventRelay {
     public let origin: String
     private let logger: Logger
     private let outgoing = Locked(Outgoing())
+    private let listening = Locked(false)
     private let wakeUp: (stream: AsyncStream<Void>, continuation: AsyncStream<Void>.Continuation)
 
     private struct Outgoing {
@@ -77,6 +78,9 @@ public final class PostgresEventRelay: EventRelay {
             group.cancelAll()
         }
     }
+
+    /// True while the listener's `LISTEN` is in place.
+    public var isReceiving: Bool { listening.withLock { $0 } }
 
     public func finish() {
         wakeUp.continuation.finish()
@@ -158,6 +162,8 @@ public final class PostgresEventRelay: EventRelay {
                 pause = .milliseconds(250)
                 do {
                     try await connection.listen(on: Self.channel) { notifications in
+                        listening.withLock { $0 = true }
+                        defer { listening.withLock { $0 = false } }
                         for try await notification in notifications {
                             await receive(notification.payload, order: &order, connection: connection, deliver: deliver)
                         }

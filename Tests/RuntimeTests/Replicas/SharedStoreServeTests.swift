@@ -76,6 +76,51 @@ struct SharedStoreServeTests {
         }
     }
 
+    @Test("a chat sent through A streams to a watcher on B exactly as on A: every chat and agent event, in order, once; agent.wait on B answers ok")
+    func eventsCrossReplicas() async throws {
+        let databaseURL = try await ThrowawayPostgres.shared().createDatabase()
+        try await Self.withSimulator { directory, simulator in
+            let a = try await Self.startGateway("a", in: directory, databaseURL: databaseURL, simulator: simulator)
+            defer { a.process.stop() }
+            let b = try await Self.startGateway("b", in: directory, databaseURL: databaseURL, simulator: simulator)
+            defer { b.process.stop() }
+            // Ready includes "listening to the other replicas' events".
+            try await eventuallyAsync("B ready") { try await b.http("/readyz").status == 200 }
+
+            let watcherOnA = FrameRecorder(try await a.connect())
+            let watcherOnB = FrameRecorder(try await b.connect())
+            let sender = try await a.connect()
+            let key = "relay-\(UUID().uuidString.prefix(8).lowercased())"
+            let prompt = (0..<40).map { "word\($0)" }.joined(separator: " ")
+            _ = try await sender.startChat(prompt, sessionKey: "relayed", idempotencyKey: key)
+            let waiter = try await b.connect()
+            async let waited = waiter.request("agent.wait", params: ["runId": .string(key), "timeoutMs": 50_000])
+
+            for watcher in [watcherOnA, watcherOnB] {
+                _ = try await watcher.event("chat", timeout: .seconds(60)) { $0["runId"]?.stringValue == key && $0["state"] == "final" }
+            }
+            // The agent lifecycle end follows the final; give B the same chance to see it.
+            for watcher in [watcherOnA, watcherOnB] {
+                _ = try await watcher.event("agent", timeout: .seconds(30)) {
+                    $0["runId"]?.stringValue == key && $0["stream"] == "lifecycle" && $0["data"]?["phase"] == "end"
+                }
+            }
+            func runEvents(_ recorder: FrameRecorder) -> [JSONValue] {
+                recorder.events.filter { ["chat", "agent"].contains($0.name) && $0.json["payload"]?["runId"]?.stringValue == key }
+                    .compactMap { $0.json["payload"] }
+            }
+            let onA = runEvents(watcherOnA)
+            let onB = runEvents(watcherOnB)
+            #expect(onA.count > 5, "a streamed reply has several deltas: \(onA.count)")
+            #expect(onB == onA, "B saw \(onB.count) events, A \(onA.count)")
+            let frameSeqs = watcherOnB.events.compactMap { $0.frame.seq }
+            #expect(frameSeqs == frameSeqs.sorted() && Set(frameSeqs).count == frameSeqs.count, "frame seq on B strictly increasing")
+
+            let waitAnswer = try await waited
+            #expect(waitAnswer.payload?["status"] == "ok", "\(waitAnswer)")
+        }
+    }
+
     @Test("/readyz follows the database: 503 naming the store while it is down (/healthz stays 200), 200 after it is back; chats persist again")
     func readinessFollowsTheDatabase() async throws {
         let server = try await ThrowawayPostgres.start()
