@@ -145,7 +145,7 @@ public struct GatewayAssembly: Sendable {
         let events: any GatewayEventSink = eventRelay.map { ReplicatingEventSink(local: eventBus, relay: $0) } ?? eventBus
         let gateway = Gateway(
             settings: settings, store: store, providers: providers, events: events, runtimeStatus: { status.current() },
-            runObserver: metrics, logLines: logLines, logger: log("kubeclaw.gateway"))
+            runObserver: metrics, relay: eventRelay, logLines: logLines, logger: log("kubeclaw.gateway"))
         // A process alone with its store owns every run in it, so runs left `running` were
         // interrupted by its predecessor. In a shared database they may be other replicas'
         // live runs: there only runs whose lease expired are failed, by the lease keeper.
@@ -168,11 +168,20 @@ public struct GatewayAssembly: Sendable {
         // Other replicas' events go to this replica's connections (not back to the relay), and
         // a run that ended elsewhere answers this replica's `agent.wait`ers.
         relay = eventRelay.map { relay in
-            (relay, Task { [chat = gateway.chat] in
-                await relay.run { event in
-                    eventBus.publish(event)
-                    if case let .chat(ended) = event, ended.state != .delta {
-                        Task { await chat.runEndedElsewhere(ended.runId) }
+            (relay, Task { [chat = gateway.chat, replicaId = configuration.replicaId] in
+                await relay.run { delivery in
+                    switch delivery {
+                    case let .event(event):
+                        eventBus.publish(event)
+                        if case let .chat(ended) = event, ended.state != .delta {
+                            Task { await chat.runEndedElsewhere(ended.runId) }
+                        }
+                    case let .control(.abortRequest(request)) where request.owner == replicaId:
+                        Task { relay.send(.abortReply(await chat.abortForReplica(request))) }
+                    case let .control(.abortReply(reply)):
+                        Task { await chat.received(reply) }
+                    case .control:
+                        break
                     }
                 }
             })

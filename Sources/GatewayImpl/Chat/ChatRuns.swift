@@ -59,14 +59,21 @@ public actor ChatRuns {
     private var lastPrune: Int64 = 0
     /// `agent.wait`ers.
     let completions = RunCompletions()
+    /// `chat.abort` for runs of other replicas (a shared store with a relay); nil alone.
+    private let remoteAborts: RemoteAborts?
 
     /// Messages of history sent to the model with each new message.
     public static let historyLimit = 200
 
     init(
         settings: GatewaySettings, store: any SessionStore, providers: ModelProviders, events: any GatewayEventSink,
-        observer: (any ChatRunObserver)? = nil, logger: Logger
+        observer: (any ChatRunObserver)? = nil, relay: (any EventRelay)? = nil, logger: Logger
     ) {
+        if let relay, let leases = settings.runLeases {
+            remoteAborts = RemoteAborts(relay: relay, replicaId: leases.replicaId)
+        } else {
+            remoteAborts = nil
+        }
         self.settings = settings
         self.store = store
         self.providers = providers
@@ -220,15 +227,68 @@ public actor ChatRuns {
     /// request being dispatched (``ResponseFollowUps``), which is OpenClaw's order: `chat`
     /// aborted → `res` → lifecycle end.
     func abort(sessionKey: String, runId: String?, requester: CallerContext?, reason: StopReason) async throws -> (aborted: Bool, runIds: [String]) {
+        let local = try await abortHere(sessionKey: sessionKey, runId: runId, reason: reason) { run in
+            Self.may(requester, abort: run)
+        }
+        guard !local.aborted, reason == .rpc, let remoteAborts else { return local }
+        return try await abortElsewhere(sessionKey: sessionKey, runId: runId, requester: requester, via: remoteAborts)
+    }
+
+    /// `chat.abort` for runs of the session other replicas stream (their fresh leases say which):
+    /// each owner is asked and its answer awaited (``RemoteAborts``).
+    private func abortElsewhere(
+        sessionKey: String, runId: String?, requester: CallerContext?, via remoteAborts: RemoteAborts
+    ) async throws -> (aborted: Bool, runIds: [String]) {
+        let now = Gateway.nowMs()
+        guard let policy = settings.runLeases, let running = try? await store.runningRuns() else { return (false, []) }
+        let owners = Set(running.filter { run in
+            run.sessionKey == sessionKey && (runId == nil || run.idempotencyKey == runId) && run.owner != policy.replicaId
+                && run.heartbeatAt.map { now - $0 < policy.expiryMs } == true
+        }.compactMap(\.owner))
+        var runIds: [String] = []
+        for owner in owners.sorted() {
+            guard let reply = await remoteAborts.request(owner: owner, sessionKey: sessionKey, runId: runId, requester: requester) else {
+                logger.warning("no answer to a chat.abort sent to another replica", metadata: ["replica": "\(owner)"])
+                continue
+            }
+            if let refusal = reply.refusal { throw GatewayError.invalidRequest(refusal) }
+            runIds += reply.runIds
+        }
+        return (!runIds.isEmpty, runIds.sorted())
+    }
+
+    /// Another replica's `chat.abort` for runs this replica streams.
+    public func abortForReplica(_ request: RemoteAbortRequest) async -> RemoteAbortReply {
+        do {
+            let result = try await abortHere(sessionKey: request.sessionKey, runId: request.runId, reason: .rpc) { run in
+                Self.may(isAdmin: request.requesterIsAdmin, deviceId: request.requesterDeviceId, connId: nil, abort: run)
+            }
+            return RemoteAbortReply(requestId: request.requestId, replyTo: request.replyTo, aborted: result.aborted, runIds: result.runIds)
+        } catch let error as GatewayError {
+            return RemoteAbortReply(requestId: request.requestId, replyTo: request.replyTo, aborted: false, runIds: [], refusal: error.message)
+        } catch {
+            return RemoteAbortReply(requestId: request.requestId, replyTo: request.replyTo, aborted: false, runIds: [], refusal: "\(error)")
+        }
+    }
+
+    /// A remote abort's reply came through the relay.
+    public func received(_ reply: RemoteAbortReply) {
+        remoteAborts?.received(reply)
+    }
+
+    /// Aborts the runs of this replica that `runId` / `sessionKey` select and `mayAbort` allows.
+    private func abortHere(
+        sessionKey: String, runId: String?, reason: StopReason, mayAbort: (ActiveRun) -> Bool
+    ) async throws -> (aborted: Bool, runIds: [String]) {
         let selected: [String]
         if let runId {
             guard let run = active[runId], !run.completing else { return (false, []) }
             guard run.sessionKey == sessionKey else { throw GatewayError.invalidRequest("runId does not match sessionKey") }
-            guard Self.may(requester, abort: run) else { throw GatewayError.invalidRequest("unauthorized") }
+            guard mayAbort(run) else { throw GatewayError.invalidRequest("unauthorized") }
             selected = [runId]
         } else {
             let runs = active.filter { $0.value.sessionKey == sessionKey && !$0.value.completing }
-            selected = runs.filter { Self.may(requester, abort: $0.value) }.map(\.key).sorted()
+            selected = runs.filter { mayAbort($0.value) }.map(\.key).sorted()
             if !runs.isEmpty && selected.isEmpty { throw GatewayError.invalidRequest("unauthorized") }
         }
         var claimed: [(runId: String, run: ActiveRun)] = []
@@ -547,9 +607,15 @@ public actor ChatRuns {
 
     private static func may(_ requester: CallerContext?, abort run: ActiveRun) -> Bool {
         guard let requester else { return true }
-        if requester.isAdmin || run.ownerConnId == nil { return true }
-        if let device = run.ownerDeviceId, device == requester.deviceId { return true }
-        return run.ownerConnId == requester.connId
+        return may(isAdmin: requester.isAdmin, deviceId: requester.deviceId, connId: requester.connId, abort: run)
+    }
+
+    /// An admin, the device that started the run, or its connection may abort it (a requester
+    /// on another replica has no connection here: `connId` nil).
+    private static func may(isAdmin: Bool, deviceId: String?, connId: String?, abort run: ActiveRun) -> Bool {
+        if isAdmin || run.ownerConnId == nil { return true }
+        if let device = run.ownerDeviceId, device == deviceId { return true }
+        return connId != nil && run.ownerConnId == connId
     }
 
     /// The answer to a resent key: its run's state. A run recorded `running` that this process

@@ -6,13 +6,21 @@ public protocol EventRelay: Sendable {
     /// Sends an event this replica published to the other replicas. Called in publish order;
     /// the relay keeps that order. Never blocks: the event is queued.
     func send(_ event: GatewayEvent)
-    /// Delivers the other replicas' events to `deliver` — each once, in its replica's order —
-    /// and sends the queued ones, until the calling task is cancelled.
-    func run(delivering deliver: @escaping @Sendable (GatewayEvent) -> Void) async
+    /// Sends a control message to the other replicas, in order with the events.
+    func send(_ control: RelayControl)
+    /// Delivers the other replicas' events and control messages to `deliver` — each once, in
+    /// its replica's order — and sends the queued ones, until ``finish()`` (or cancellation).
+    func run(delivering deliver: @escaping @Sendable (RelayDelivery) -> Void) async
     /// Whether other replicas' events are being received now (the replica is unready without).
     var isReceiving: Bool { get }
     /// Takes no more events: ``run(delivering:)`` sends what is queued, then returns.
     func finish()
+}
+
+/// What another replica sent.
+public enum RelayDelivery: Sendable {
+    case event(GatewayEvent)
+    case control(RelayControl)
 }
 
 extension EventName {

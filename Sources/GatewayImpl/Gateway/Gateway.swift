@@ -45,11 +45,12 @@ public struct Gateway: GatewayMethods {
         }
     }
 
-    /// `runObserver` hears how every chat run ends (the transport's metrics).
+    /// `runObserver` hears how every chat run ends (the transport's metrics); `relay` links the
+    /// replicas sharing the store (``EventRelay``), for `chat.abort` of their runs.
     public init(
         settings: GatewaySettings, store: any SessionStore, providers: ModelProviders, events: any GatewayEventSink,
         runtimeStatus: @escaping @Sendable () -> RuntimeStatus, runObserver: (any ChatRunObserver)? = nil,
-        logLines: RecentLogLines = .process,
+        relay: (any EventRelay)? = nil, logLines: RecentLogLines = .process,
         logger: Logger = Logger(label: "kubeclaw.gateway")
     ) {
         self.logLines = logLines
@@ -64,7 +65,8 @@ public struct Gateway: GatewayMethods {
             await providers.chainStatus(chain)
         }
         let chat = ChatRuns(
-            settings: settings, store: store, providers: providers, events: events, observer: runObserver, logger: logger)
+            settings: settings, store: store, providers: providers, events: events, observer: runObserver, relay: relay,
+            logger: logger)
         self.chat = chat
         self.sessionEvents = SessionEvents(settings: settings, store: store, events: events, logger: logger)
         self.retention = RetentionSweeper(

@@ -40,7 +40,7 @@ public final class PostgresEventRelay: EventRelay {
 
     private struct Outgoing {
         var nextSeq: Int64 = 1
-        var queue: [(seq: Int64, name: EventName, text: String)] = []
+        var queue: [(seq: Int64, name: String, text: String)] = []
         var dropped = 0
     }
 
@@ -55,12 +55,21 @@ public final class PostgresEventRelay: EventRelay {
 
     public func send(_ event: GatewayEvent) {
         guard event.name.isReplicated else { return }
+        enqueue(name: event.name.rawValue) { seq in try RelayEnvelope.text(originJSON: originJSON, seq: seq, event: event) }
+    }
+
+    public func send(_ control: RelayControl) {
+        enqueue(name: "control") { seq in try RelayEnvelope.text(originJSON: originJSON, seq: seq, control: control) }
+    }
+
+    /// Numbers and queues an envelope made by `text` under one lock: the queue's order is the
+    /// numbers' order.
+    private func enqueue(name: String, _ text: (Int64) throws -> String) {
         outgoing.withLock { outgoing in
-            // Numbered and queued under one lock: the queue's order is the numbers' order.
             let seq = outgoing.nextSeq
-            guard let text = try? RelayEnvelope.text(originJSON: originJSON, seq: seq, event: event) else { return }
+            guard let text = try? text(seq) else { return }
             outgoing.nextSeq += 1
-            outgoing.queue.append((seq, event.name, text))
+            outgoing.queue.append((seq, name, text))
             if outgoing.queue.count > Self.queueLimit {
                 outgoing.queue.removeFirst(outgoing.queue.count - Self.queueLimit)
                 outgoing.dropped += 1
@@ -69,7 +78,7 @@ public final class PostgresEventRelay: EventRelay {
         wakeUp.continuation.yield()
     }
 
-    public func run(delivering deliver: @escaping @Sendable (GatewayEvent) -> Void) async {
+    public func run(delivering deliver: @escaping @Sendable (RelayDelivery) -> Void) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.listenLoop(deliver) }
             group.addTask { await self.pruneLoop() }
@@ -114,7 +123,7 @@ public final class PostgresEventRelay: EventRelay {
         }
     }
 
-    private func notify(_ batch: [(seq: Int64, name: EventName, text: String)]) async throws {
+    private func notify(_ batch: [(seq: Int64, name: String, text: String)]) async throws {
         let origin = originJSON
         try await store.call { client in
             var binds = PostgresBindings(capacity: batch.count + 1)
@@ -152,7 +161,7 @@ public final class PostgresEventRelay: EventRelay {
 
     // MARK: Receiving
 
-    private func listenLoop(_ deliver: @escaping @Sendable (GatewayEvent) -> Void) async {
+    private func listenLoop(_ deliver: @escaping @Sendable (RelayDelivery) -> Void) async {
         var order = RelayOrder()
         var pause = Duration.milliseconds(250)
         while !Task.isCancelled {
@@ -186,7 +195,7 @@ public final class PostgresEventRelay: EventRelay {
 
     private func receive(
         _ payload: String, order: inout RelayOrder, connection: PostgresConnection,
-        deliver: @Sendable (GatewayEvent) -> Void
+        deliver: @Sendable (RelayDelivery) -> Void
     ) async {
         do {
             var envelope = try JSONDecoder().decode(RelayEnvelope.self, from: Data(payload.utf8))
@@ -209,7 +218,7 @@ public final class PostgresEventRelay: EventRelay {
             case .deliver:
                 break
             }
-            if let event = envelope.event { deliver(event) }
+            if let delivery = envelope.delivery { deliver(delivery) }
         } catch {
             logger.error("unreadable relayed event", metadata: ["error": "\(error)"])
         }

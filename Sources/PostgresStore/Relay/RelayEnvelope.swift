@@ -1,4 +1,5 @@
 import Foundation
+import GatewayImpl
 import GeneratedProtocol
 
 /// One event on the wire between replicas: a `NOTIFY` payload on ``PostgresEventRelay/channel``.
@@ -12,8 +13,8 @@ struct RelayEnvelope: Decodable, Sendable {
     var origin: String
     var seq: Int64
     var name: String
-    /// nil for an outbox pointer, or an event this build does not relay.
-    var event: GatewayEvent?
+    /// What it carries; nil for an outbox pointer, or a kind this build does not relay.
+    var delivery: RelayDelivery?
     /// The outbox row holding the full envelope.
     var outboxId: Int64?
 
@@ -31,24 +32,49 @@ struct RelayEnvelope: Decodable, Sendable {
         name = try container.decode(String.self, forKey: .name)
         outboxId = try container.decodeIfPresent(Int64.self, forKey: .outboxId)
         // Decoded straight into the event's own type: one pass over the text.
-        guard container.contains(.payload), let eventName = EventName(rawValue: name) else { return }
-        switch eventName {
-        case .chat: event = .chat(try container.decode(ChatEvent.self, forKey: .payload))
-        case .agent: event = .agent(try container.decode(AgentEvent.self, forKey: .payload))
-        case .sessionMessage: event = .sessionMessage(try container.decode(SessionMessageEvent.self, forKey: .payload))
-        case .sessionsChanged: event = .sessionsChanged(try container.decode(SessionsChangedEvent.self, forKey: .payload))
-        default: event = nil
+        guard container.contains(.payload) else { return }
+        switch name {
+        case Self.abortRequestName:
+            delivery = .control(.abortRequest(try container.decode(RemoteAbortRequest.self, forKey: .payload)))
+        case Self.abortReplyName:
+            delivery = .control(.abortReply(try container.decode(RemoteAbortReply.self, forKey: .payload)))
+        default:
+            guard let eventName = EventName(rawValue: name) else { return }
+            switch eventName {
+            case .chat: delivery = .event(.chat(try container.decode(ChatEvent.self, forKey: .payload)))
+            case .agent: delivery = .event(.agent(try container.decode(AgentEvent.self, forKey: .payload)))
+            case .sessionMessage: delivery = .event(.sessionMessage(try container.decode(SessionMessageEvent.self, forKey: .payload)))
+            case .sessionsChanged: delivery = .event(.sessionsChanged(try container.decode(SessionsChangedEvent.self, forKey: .payload)))
+            default: return
+            }
         }
     }
 
+    /// The `e` of control messages: not event names, so a replica of an older build ignores them.
+    static let abortRequestName = "kubeclaw.abort"
+    static let abortReplyName = "kubeclaw.abortReply"
+
     /// The inline envelope text of `event` (`originJSON` is the origin as a JSON string).
     static func text(originJSON: String, seq: Int64, event: GatewayEvent) throws -> String {
-        let payload = try event.adapted(to: .newest).encodedPayload(with: .frames)
-        return #"{"o":\#(originJSON),"s":\#(seq),"e":"\#(event.name.rawValue)","p":"# + String(decoding: payload, as: UTF8.self) + "}"
+        text(originJSON: originJSON, seq: seq, name: event.name.rawValue, payload: try event.adapted(to: .newest).encodedPayload(with: .frames))
+    }
+
+    /// The inline envelope text of a control message.
+    static func text(originJSON: String, seq: Int64, control: RelayControl) throws -> String {
+        switch control {
+        case let .abortRequest(request):
+            text(originJSON: originJSON, seq: seq, name: abortRequestName, payload: try JSONEncoder.frames.encode(request))
+        case let .abortReply(reply):
+            text(originJSON: originJSON, seq: seq, name: abortReplyName, payload: try JSONEncoder.frames.encode(reply))
+        }
+    }
+
+    private static func text(originJSON: String, seq: Int64, name: String, payload: Data) -> String {
+        #"{"o":\#(originJSON),"s":\#(seq),"e":"\#(name)","p":"# + String(decoding: payload, as: UTF8.self) + "}"
     }
 
     /// The pointer envelope to outbox row `id`.
-    static func pointerText(originJSON: String, seq: Int64, name: EventName, outboxId id: Int64) -> String {
-        #"{"o":\#(originJSON),"s":\#(seq),"e":"\#(name.rawValue)","r":\#(id)}"#
+    static func pointerText(originJSON: String, seq: Int64, name: String, outboxId id: Int64) -> String {
+        #"{"o":\#(originJSON),"s":\#(seq),"e":"\#(name)","r":\#(id)}"#
     }
 }

@@ -28,7 +28,11 @@ struct PostgresEventRelayTests {
             let relay = PostgresEventRelay(store: store, origin: name, logger: quietLogger)
             self.relay = relay
             let received = self.received
-            task = Task { await relay.run { event in received.events.withLock { $0.append(event) } } }
+            task = Task {
+                await relay.run { delivery in
+                    if case let .event(event) = delivery { received.events.withLock { $0.append(event) } }
+                }
+            }
         }
 
         func stop() async throws {

@@ -121,6 +121,49 @@ struct SharedStoreServeTests {
         }
     }
 
+    @Test("three gateways: A streams a chat, B watches every delta, C aborts it; B sees the abort, history is identical on all three")
+    func abortFromAnotherReplica() async throws {
+        let databaseURL = try await ThrowawayPostgres.shared().createDatabase()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kubeclaw-abort-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // 400 words at 20 pieces a second: 20 s of streaming, long past the abort.
+        let simulator = try await RunningSimulator.start(directory: directory, arguments: ["--echo", "--tokens-per-second", "20"])
+        defer { simulator.process.stop() }
+        var gateways: [RunningGateway] = []
+        defer { for gateway in gateways { gateway.process.stop() } }
+        for name in ["a", "b", "c"] {
+            gateways.append(try await Self.startGateway(name, in: directory, databaseURL: databaseURL, simulator: simulator))
+        }
+        let (a, b, c) = (gateways[0], gateways[1], gateways[2])
+        for gateway in [b, c] {
+            try await eventuallyAsync("ready") { try await gateway.http("/readyz").status == 200 }
+        }
+
+        let watcherOnB = FrameRecorder(try await b.connect())
+        let sender = try await a.connect()
+        let key = "abort-\(UUID().uuidString.prefix(8).lowercased())"
+        _ = try await sender.startChat((0..<400).map { "w\($0)" }.joined(separator: " "), sessionKey: "aborted", idempotencyKey: key)
+        _ = try await watcherOnB.event("chat", timeout: .seconds(60)) { $0["runId"]?.stringValue == key && $0["state"] == "delta" }
+
+        let onC = try await c.connect()
+        let aborted = try await onC.chatAbort(sessionKey: "aborted", runId: key)
+        #expect(aborted.ok, "\(aborted)")
+        #expect(aborted.payload?["aborted"] == true, "\(aborted)")
+        #expect(aborted.payload?["runIds"] == [.string(key)], "\(aborted)")
+        _ = try await watcherOnB.event("chat", timeout: .seconds(30)) { $0["runId"]?.stringValue == key && $0["state"] == "aborted" }
+        #expect(!watcherOnB.events.contains { $0.json["payload"]?["runId"]?.stringValue == key && $0.json["payload"]?["state"] == "final" })
+
+        let onB = try await b.connect()
+        let histories = [try await sender.historyMessages("aborted"), try await onB.historyMessages("aborted"), try await onC.historyMessages("aborted")]
+        #expect(histories[0].count == 2, "the prompt and the partial reply: \(histories[0])")
+        #expect(histories[1] == histories[0])
+        #expect(histories[2] == histories[0])
+        // Nothing left to abort: C answers false at once (no owner holds a lease on a run of it).
+        let again = try await onC.chatAbort(sessionKey: "aborted", runId: key)
+        #expect(again.payload?["aborted"] == false, "\(again)")
+    }
+
     @Test("/readyz follows the database: 503 naming the store while it is down (/healthz stays 200), 200 after it is back; chats persist again")
     func readinessFollowsTheDatabase() async throws {
         let server = try await ThrowawayPostgres.start()
