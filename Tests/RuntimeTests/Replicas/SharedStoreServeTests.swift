@@ -285,6 +285,56 @@ struct SharedStoreServeTests {
         return try await session.rawConnect(params)
     }
 
+    @Test("PostgreSQL restarts while chats stream: every reply whose final a client got is in chat.history afterwards")
+    func databaseRestartMidTraffic() async throws {
+        let server = try await ThrowawayPostgres.start()
+        defer { server.destroy() }
+        let databaseURL = try server.createDatabase()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kubeclaw-pgrestart-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let simulator = try await RunningSimulator.start(directory: directory, arguments: ["--echo", "--tokens-per-second", "20"])
+        defer { simulator.process.stop() }
+        let gateway = try await Self.startGateway("g", in: directory, databaseURL: databaseURL, simulator: simulator)
+        defer { gateway.process.stop() }
+        let watcher = FrameRecorder(try await gateway.connect())
+        let sender = try await gateway.connect()
+
+        // Twelve chats of 10–32 words (0.5–1.6 s each), two at a time on separate sessions;
+        // the restart lands while some stream, some end and some start.
+        var keys: [(key: String, session: String)] = []
+        for index in 0..<12 {
+            let key = "pgr-\(index)-\(UUID().uuidString.prefix(6).lowercased())"
+            keys.append((key, "pgr-\(index % 2)-\(index)"))
+            _ = try? await sender.chatSend(
+                (0..<(10 + 2 * index)).map { "w\(index)x\($0)" }.joined(separator: " "), sessionKey: keys[index].session,
+                idempotencyKey: key)
+            if index == 4 { try server.stopServer() }
+            if index == 7 { try server.startServer() }
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        try await eventuallyAsync("ready again", timeout: .seconds(60)) { try await gateway.http("/readyz").status == 200 }
+        // Every run that streams has ended (final, error or aborted) before the check.
+        try await eventuallyAsync("every started run ended", timeout: .seconds(60)) {
+            let started = Set(watcher.events.filter { $0.name == "chat" }.compactMap { $0.json["payload"]?["runId"]?.stringValue })
+            let ended = Set(watcher.events.filter {
+                $0.name == "chat" && RunEvents.terminalStates.contains($0.json["payload"]?["state"]?.stringValue ?? "")
+            }.compactMap { $0.json["payload"]?["runId"]?.stringValue })
+            return started.isSubset(of: ended)
+        }
+        var finals = 0
+        for (key, session) in keys {
+            guard let final = watcher.events.first(where: {
+                $0.name == "chat" && $0.json["payload"]?["runId"]?.stringValue == key && $0.json["payload"]?["state"] == "final"
+            }) else { continue }
+            finals += 1
+            let text = RunEvents.text(of: final.json["payload"] ?? .null)
+            let history = try await sender.historyMessages(session)
+            #expect(history.contains { $0["role"] == "assistant" && RunEvents.text(of: $0) == text }, "\(key): final not in history")
+        }
+        #expect(finals >= 4, "some chats completed around the restart: \(finals)")
+    }
+
     @Test("a malformed DATABASE_URL stops start-up with a message naming the setting, never the password")
     func malformedURL() async throws {
         var environment = ChildProcess.minimalEnvironment
