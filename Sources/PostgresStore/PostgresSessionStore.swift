@@ -298,12 +298,43 @@ public final class PostgresSessionStore: SessionStore {
         }
     }
 
-    public func renewRunLeases(owner: String, at: Int64) async throws -> Int {
-        try await call { client in
+    /// Under a transaction-level advisory lock on the session key: two replicas claiming runs of
+    /// one session at once are serialized, so exactly one sees the session free.
+    public func claimRun(_ run: RunRecord, leaseFreshSince: Int64) async throws -> RunClaim {
+        try await transaction { connection, logger in
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(run.sessionKey)))", logger: logger)
+            if let existing = try await Self.first(
+                try await connection.query("SELECT * FROM runs WHERE idempotency_key = \(run.idempotencyKey)", logger: logger),
+                RunRecord.init(postgres:))
+            {
+                return .existing(existing)
+            }
+            if let busy = try await Self.first(
+                try await connection.query("""
+                    SELECT * FROM runs WHERE session_key = \(run.sessionKey) AND status = \(RunStatus.running.rawValue)
+                    AND heartbeat_at >= \(leaseFreshSince) ORDER BY created_at ASC LIMIT 1
+                    """, logger: logger),
+                RunRecord.init(postgres:))
+            {
+                return .busy(busy)
+            }
+            try await connection.query("""
+                INSERT INTO runs (idempotency_key, session_key, status, summary, created_at, updated_at, owner, heartbeat_at)
+                VALUES (\(run.idempotencyKey), \(run.sessionKey), \(run.status.rawValue), \(run.summary),
+                        \(run.createdAt), \(run.updatedAt), \(run.owner), \(run.heartbeatAt))
+                """, logger: logger)
+            return .created(run)
+        }
+    }
+
+    public func renewRunLeases(owner: String, runIds: [String], at: Int64) async throws -> Int {
+        guard !runIds.isEmpty else { return 0 }
+        return try await call { client in
             try await Self.all(
                 try await client.query("""
                     UPDATE runs SET heartbeat_at = \(at)
-                    WHERE owner = \(owner) AND status = \(RunStatus.running.rawValue) RETURNING idempotency_key
+                    WHERE owner = \(owner) AND status = \(RunStatus.running.rawValue) AND idempotency_key = ANY(\(runIds))
+                    RETURNING idempotency_key
                     """)
             ) { try $0.decode(String.self) }.count
         }

@@ -112,11 +112,23 @@ public actor ChatRuns {
         defer { if reserving { starting[runId] = nil } }
         let now = Gateway.nowMs()
         await forgetExpiredRuns(now: now)
+        let record = RunRecord(
+            idempotencyKey: runId, sessionKey: key.description, status: .running, summary: nil, createdAt: now, updatedAt: now,
+            owner: settings.runLeases?.replicaId, heartbeatAt: settings.runLeases.map { _ in now })
         let run: RunRecord, created: Bool
         do {
-            (run, created) = try await store.beginRun(RunRecord(
-                idempotencyKey: runId, sessionKey: key.description, status: .running, summary: nil, createdAt: now, updatedAt: now,
-                owner: settings.runLeases?.replicaId, heartbeatAt: settings.runLeases.map { _ in now }))
+            if let leases = settings.runLeases {
+                // Replicas: one run per session cluster-wide, decided by the store.
+                switch try await store.claimRun(record, leaseFreshSince: now - leases.expiryMs) {
+                case let .created(claimed): (run, created) = (claimed, true)
+                case let .existing(existing): (run, created) = (existing, false)
+                case let .busy(other): throw GatewayError.chatRun(.sessionBusy(runId: other.idempotencyKey))
+                }
+            } else {
+                (run, created) = try await store.beginRun(record)
+            }
+        } catch let error as GatewayError {
+            throw error
         } catch {
             throw GatewayError.store(error)
         }
@@ -405,9 +417,10 @@ public actor ChatRuns {
     @discardableResult
     func keepLeases(_ policy: RunLeasePolicy, now: Int64? = nil) async -> [RunRecord] {
         let now = now ?? Gateway.nowMs()
-        if !active.isEmpty || !starting.isEmpty {
+        let streaming = Array(active.keys) + Array(starting.keys)
+        if !streaming.isEmpty {
             do {
-                _ = try await store.renewRunLeases(owner: policy.replicaId, at: now)
+                _ = try await store.renewRunLeases(owner: policy.replicaId, runIds: streaming, at: now)
             } catch {
                 logger.error("could not renew run leases", metadata: ["error": "\(error)"])
             }

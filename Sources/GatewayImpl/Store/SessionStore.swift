@@ -41,9 +41,15 @@ public protocol SessionStore: DeviceStore {
     func finishRun(idempotencyKey: String, status: RunStatus, summary: String?, at: Int64) async throws
     /// Runs still marked `running` (after a crash these are stale; the gateway marks them failed, `error`, at start-up).
     func runningRuns() async throws -> [RunRecord]
-    /// Renews the leases of `owner`'s running runs (their `heartbeatAt` becomes `at`); returns
-    /// how many it renewed.
-    func renewRunLeases(owner: String, at: Int64) async throws -> Int
+    /// Idempotent run start for replicas: as ``beginRun(_:)``, but in one step with the check
+    /// that no other run of the session is `running` under a lease renewed at or after
+    /// `leaseFreshSince` — if one is, nothing is inserted and the answer is `busy` with it.
+    /// Atomic across replicas sharing the store (one run per session, cluster-wide).
+    func claimRun(_ run: RunRecord, leaseFreshSince: Int64) async throws -> RunClaim
+    /// Renews the leases of `owner`'s running runs among `runIds` (their `heartbeatAt` becomes
+    /// `at`); returns how many it renewed. Only runs the replica really streams are named, so a
+    /// run whose outcome could not be recorded is not kept alive by its replica.
+    func renewRunLeases(owner: String, runIds: [String], at: Int64) async throws -> Int
     /// In one statement: records every running run whose lease was last renewed before
     /// `heartbeatBefore` (or never) as failed with `summary` at `at`, and returns them — their
     /// replica is gone. A run another caller expired first is not returned twice.

@@ -93,11 +93,13 @@ struct SessionStoreRunTests {
 /// Run leases (replicas sharing a store): renewal by owner, expiry exactly once.
 @Suite("Session store: run leases")
 struct SessionStoreRunLeaseTests {
-    private static func leased(_ key: String, owner: String, heartbeat: Int64) -> RunRecord {
-        RunRecord(idempotencyKey: key, sessionKey: "agent:main:\(key)", createdAt: 100, updatedAt: 100, owner: owner, heartbeatAt: heartbeat)
+    private static func leased(_ key: String, owner: String, heartbeat: Int64, session: String? = nil) -> RunRecord {
+        RunRecord(
+            idempotencyKey: key, sessionKey: session ?? "agent:main:\(key)", createdAt: 100, updatedAt: 100, owner: owner,
+            heartbeatAt: heartbeat)
     }
 
-    @Test("beginRun keeps the owner and heartbeat; renew moves only the owner's running runs", arguments: StoreBackend.allCases)
+    @Test("beginRun keeps the owner and heartbeat; renew moves only the named running runs of the owner", arguments: StoreBackend.allCases)
     func renew(_ backend: StoreBackend) async throws {
         try await withStore(backend) { store in
             _ = try await store.beginRun(Self.leased("a1", owner: "replica-a", heartbeat: 1_000))
@@ -106,11 +108,13 @@ struct SessionStoreRunLeaseTests {
             try await store.finishRun(idempotencyKey: "a2", status: .ok, summary: nil, at: 1_500)
             #expect(try await store.run(idempotencyKey: "a1")?.owner == "replica-a")
 
-            #expect(try await store.renewRunLeases(owner: "replica-a", at: 2_000) == 1)
+            #expect(try await store.renewRunLeases(owner: "replica-a", runIds: ["a1", "a2", "b1"], at: 2_000) == 1)
             #expect(try await store.run(idempotencyKey: "a1")?.heartbeatAt == 2_000)
             #expect(try await store.run(idempotencyKey: "a2")?.heartbeatAt == 1_000)
             #expect(try await store.run(idempotencyKey: "b1")?.heartbeatAt == 1_000)
-            #expect(try await store.renewRunLeases(owner: "replica-c", at: 2_000) == 0)
+            #expect(try await store.renewRunLeases(owner: "replica-c", runIds: ["a1"], at: 2_000) == 0)
+            #expect(try await store.renewRunLeases(owner: "replica-a", runIds: [], at: 3_000) == 0)
+            #expect(try await store.run(idempotencyKey: "a1")?.heartbeatAt == 2_000)
         }
     }
 
@@ -129,6 +133,44 @@ struct SessionStoreRunLeaseTests {
             #expect(try await store.run(idempotencyKey: "fresh")?.status == .running)
             #expect(try await store.run(idempotencyKey: "done")?.status == .ok)
             #expect(try await store.expireRunLeases(heartbeatBefore: 3_000, summary: "replica lost", at: 7_000).isEmpty)
+        }
+    }
+
+    @Test("claimRun: created when the session is free, existing for a known key, busy while another run of the session holds a fresh lease", arguments: StoreBackend.allCases)
+    func claim(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
+            let first = Self.leased("c1", owner: "replica-a", heartbeat: 10_000, session: "agent:main:claimed")
+            let claimed = try await store.claimRun(first, leaseFreshSince: 5_000)
+            #expect(claimed == .created(first))
+            let retried = try await store.claimRun(first, leaseFreshSince: 5_000)
+            #expect(retried == .existing(first))
+            let second = Self.leased("c2", owner: "replica-b", heartbeat: 11_000, session: "agent:main:claimed")
+            let refused = try await store.claimRun(second, leaseFreshSince: 5_000)
+            #expect(refused == .busy(first))
+            let stored = try await store.run(idempotencyKey: "c2")
+            #expect(stored == nil)
+            // A stale lease does not hold the session.
+            let afterExpiry = try await store.claimRun(second, leaseFreshSince: 10_001)
+            #expect(afterExpiry == .created(second))
+        }
+    }
+
+    @Test("replicas claiming runs of one session at once: exactly one is created", arguments: StoreBackend.allCases)
+    func concurrentClaims(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
+            let outcomes = try await withThrowingTaskGroup(of: RunClaim.self) { group in
+                for index in 0..<10 {
+                    group.addTask {
+                        try await store.claimRun(
+                            RunRecord(idempotencyKey: "race-\(index)", sessionKey: "agent:main:race", createdAt: 100, updatedAt: 100,
+                                      owner: "replica-\(index)", heartbeatAt: 100),
+                            leaseFreshSince: 0)
+                    }
+                }
+                return try await group.reduce(into: [RunClaim]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { if case .created = $0 { true } else { false } }.count == 1)
+            #expect(outcomes.filter { if case .busy = $0 { true } else { false } }.count == 9)
         }
     }
 }

@@ -121,7 +121,7 @@ struct SharedStoreServeTests {
         }
     }
 
-    @Test("three gateways: A streams a chat, B watches every delta, C aborts it; B sees the abort, history is identical on all three")
+    @Test("three gateways: A streams a chat, B watches every delta, C refuses a second run of the session and aborts the first; B sees the abort, history is identical on all three")
     func abortFromAnotherReplica() async throws {
         let databaseURL = try await ThrowawayPostgres.shared().createDatabase()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kubeclaw-abort-\(UUID().uuidString)").path
@@ -147,6 +147,9 @@ struct SharedStoreServeTests {
         _ = try await watcherOnB.event("chat", timeout: .seconds(60)) { $0["runId"]?.stringValue == key && $0["state"] == "delta" }
 
         let onC = try await c.connect()
+        // One run per session across replicas: C refuses a second run while A streams one.
+        let second = try await onC.chatSend("a second message", sessionKey: "aborted", idempotencyKey: UUID().uuidString.lowercased())
+        #expect(second.error?.details?["code"]?.stringValue == "CHAT_RUN_ACTIVE", "\(second)")
         let aborted = try await onC.chatAbort(sessionKey: "aborted", runId: key)
         #expect(aborted.ok, "\(aborted)")
         #expect(aborted.payload?["aborted"] == true, "\(aborted)")

@@ -259,12 +259,36 @@ public final class SQLiteSessionStore: SessionStore {
         }
     }
 
-    public func renewRunLeases(owner: String, at: Int64) async throws -> Int {
+    public func claimRun(_ run: RunRecord, leaseFreshSince: Int64) async throws -> RunClaim {
+        // One write transaction: SQLite serializes writers, so the check and the insert are one step.
         try await write { db in
-            try db.execute(
-                sql: "UPDATE runs SET heartbeat_at = ? WHERE owner = ? AND status = ?",
-                arguments: [at, owner, RunStatus.running.rawValue])
-            return db.changesCount
+            if let existing = try Self.fetchRun(db, idempotencyKey: run.idempotencyKey) { return .existing(existing) }
+            if let busy = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT * FROM runs WHERE session_key = ? AND status = ? AND heartbeat_at >= ?
+                    ORDER BY created_at ASC LIMIT 1
+                    """,
+                arguments: [run.sessionKey, RunStatus.running.rawValue, leaseFreshSince]
+            ).map(RunRecord.init(row:)) {
+                return .busy(busy)
+            }
+            try run.insert(db)
+            return .created(run)
+        }
+    }
+
+    public func renewRunLeases(owner: String, runIds: [String], at: Int64) async throws -> Int {
+        guard !runIds.isEmpty else { return 0 }
+        return try await write { db in
+            var renewed = 0
+            for runId in runIds {
+                try db.execute(
+                    sql: "UPDATE runs SET heartbeat_at = ? WHERE owner = ? AND status = ? AND idempotency_key = ?",
+                    arguments: [at, owner, RunStatus.running.rawValue, runId])
+                renewed += db.changesCount
+            }
+            return renewed
         }
     }
 
