@@ -227,6 +227,8 @@ let package = Package(
         .executableTarget(
             name: "kubeclaw-bench",
             dependencies: [
+                // `--replicas`: a PostgreSQL server of its own for the replicas to share.
+                "ThrowawayPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -93,6 +93,12 @@ struct KubeclawBench: AsyncParsableCommand {
     @Option(help: "soak: connections replaced per second.")
     var soakChurn: Int?
 
+    @Option(help: "stream and fanout: also run on this many gateways sharing one PostgreSQL database (2...5; default 1, off).")
+    var replicas: Int?
+
+    @Option(name: .customLong("database-url"), help: "--replicas: their database (default: a throwaway PostgreSQL the harness starts; needs its server binaries).")
+    var databaseURL: String?
+
     @Flag(help: "Keep the run directory (server logs, data) instead of deleting it.")
     var keepLogs = false
 
@@ -108,6 +114,7 @@ struct KubeclawBench: AsyncParsableCommand {
         for (name, value) in [("duration", duration), ("pieces-per-second", piecesPerSecond), ("soak-duration", soakDuration)] {
             if let value, !(value > 0 && value <= 86_400) { throw ValidationError("--\(name) must be positive (at most a day)") }
         }
+        if let replicas, !(1...5).contains(replicas) { throw ValidationError("--replicas must be 1...5") }
         if let counts = rpcConnections, Self.counts(counts) == nil { throw ValidationError("--rpc-connections: a comma-separated list of 1...50000") }
     }
 
@@ -223,6 +230,8 @@ struct KubeclawBench: AsyncParsableCommand {
         if let startupRuns { settings.startupRuns = startupRuns }
         if let soakDuration { settings.soakDuration = soakDuration }
         if let soakChurn { settings.soakChurnPerSecond = soakChurn }
+        if let replicas { settings.replicas = replicas }
+        settings.databaseURL = databaseURL
         return settings
     }
 

@@ -63,7 +63,10 @@ struct Launcher: Sendable {
     /// `kubeclaw serve --rate-limit 0 --max-runs-per-client 0` (no budget, no cap on concurrent
     /// runs: the harness's clients all share one address) with a fresh data directory and token, on free ports,
     /// returned once `/readyz` answers 200. `started` is the instant just before the spawn.
-    func startGateway(ollamaURL: String, readyTimeout: Duration = .seconds(60)) async throws -> (system: RunningSystem, started: ContinuousClock.Instant) {
+    /// `databaseURL`: the replicas' shared PostgreSQL store (`DATABASE_URL`); nil for SQLite.
+    func startGateway(
+        ollamaURL: String, databaseURL: String? = nil, readyTimeout: Duration = .seconds(60)
+    ) async throws -> (system: RunningSystem, started: ContinuousClock.Instant) {
         var lastError: (any Error)?
         // The ports are picked free but released before the gateway binds them: retry if taken meanwhile.
         for _ in 0..<3 {
@@ -77,7 +80,7 @@ struct Launcher: Sendable {
             ] + gatewayArguments
             let started = ContinuousClock.now
             let process = try ChildProcess(
-                name: "kubeclaw", executable: gatewayBinary, arguments: arguments, environment: ["OPENCLAW_GATEWAY_TOKEN": token],
+                name: "kubeclaw", executable: gatewayBinary, arguments: arguments, environment: ["OPENCLAW_GATEWAY_TOKEN": token].merging(databaseURL.map { ["DATABASE_URL": $0] } ?? [:]) { $1 },
                 directory: runDirectory, supervisor: supervisor)
             do {
                 try await waitReady(process, httpPort: httpPort, timeout: readyTimeout)

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import ThrowawayPostgres
 
 /// What every scenario works with: the settings, the launcher, the gateway's backend, the
 /// client's event loops, and (with `--url`) the external gateway.
@@ -37,6 +38,34 @@ struct BenchEnvironment: Sendable {
             return result
         } catch {
             await system.stop()
+            throw error
+        }
+    }
+
+    /// Runs `body` against `count` freshly started gateways sharing one PostgreSQL database
+    /// (`--database-url`, or a throwaway server the harness starts and removes), stopped afterwards.
+    func withReplicas<Result: Sendable>(_ count: Int, _ body: ([RunningSystem]) async throws -> Result) async throws -> Result {
+        guard let simulatorURL else { throw Launcher.Missing(description: "no simulator for the gateways") }
+        var server: ThrowawayPostgres?
+        let databaseURL: String
+        if let given = settings.databaseURL {
+            databaseURL = given
+        } else {
+            let started = try await ThrowawayPostgres.start()
+            server = started
+            databaseURL = try started.createDatabase(prefix: "kubeclaw_bench")
+        }
+        defer { server?.destroy() }
+        var systems: [RunningSystem] = []
+        do {
+            for _ in 0..<count {
+                systems.append(try await launcher.startGateway(ollamaURL: simulatorURL, databaseURL: databaseURL).system)
+            }
+            let result = try await body(systems)
+            for system in systems { await system.stop() }
+            return result
+        } catch {
+            for system in systems { await system.stop() }
             throw error
         }
     }

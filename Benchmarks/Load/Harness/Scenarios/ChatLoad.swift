@@ -30,9 +30,21 @@ struct ChatLoad: Sendable {
     let watchersSend: Bool
 
     func run(on system: RunningSystem, in environment: BenchEnvironment) async throws -> Outcome {
+        try await run(on: [system], in: environment)
+    }
+
+    /// With several systems (replicas sharing a store), the watchers are spread over them in
+    /// turn; a separate sender (fanout) connects to the first.
+    func run(on systems: [RunningSystem], in environment: BenchEnvironment) async throws -> Outcome {
         let settings = environment.settings
         let tag = UUID().uuidString.prefix(6).lowercased()
-        let connections = try await environment.open(watchers, to: system, concurrency: 100) { _ in ChatWatcher() }
+        var connections: [ClientConnection] = []
+        for (index, system) in systems.enumerated() {
+            let share = watchers / systems.count + (index < watchers % systems.count ? 1 : 0)
+            guard share > 0 else { continue }
+            connections += try await environment.open(share, to: system, concurrency: 100) { _ in ChatWatcher() }
+        }
+        let system = systems[0]
         var senders = connections
         var extra: [ClientConnection] = []
         if !watchersSend {
@@ -56,8 +68,8 @@ struct ChatLoad: Sendable {
             try await Task.sleep(for: .milliseconds(100))
             let first = try await connections[0].read { ($0.behaviour as? ChatWatcher)?.result ?? ChatWatcher.Result() }
             if first.finals + first.failedRuns + first.refusedSends >= runs { break }
-            if let status = system.process?.exitStatus() {
-                outcome.problems.append("\(system.name) exited (\(status)) during the chats")
+            if let exited = systems.first(where: { $0.process?.exitStatus() != nil }), let status = exited.process?.exitStatus() {
+                outcome.problems.append("\(exited.name) exited (\(status)) during the chats")
                 break
             }
         }

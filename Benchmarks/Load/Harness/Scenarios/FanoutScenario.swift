@@ -13,6 +13,7 @@ struct FanoutScenario {
             watchersSend: false)
         let system = try await environment.withSystemUnderTest { try await load.run(on: $0, in: environment) }
         environment.log("fanout: \(environment.systemName): \(Format.value(system.framesPerSecond)) frames/s (\(system.completedRuns)/\(system.runs) runs), per delta \(system.watched.latencies.summary?.text ?? "-")")
+        let replicated = try await ReplicaComparison.measure(load, in: environment)
         let floor = try await environment.withFloor(path: "/fanout") { floor in
             try await RelayFloor(watchers: settings.fanoutWatchers, rate: nil, seconds: settings.smoke ? 2 : 5, payloadBytes: 600)
                 .run(on: floor, in: environment)
@@ -30,5 +31,8 @@ struct FanoutScenario {
             title: "frames/s delivered, \(settings.fanoutWatchers) watchers, \(settings.fanoutChats) chats at once",
             unit: "frames/s", better: .higher, value: system.framesPerSecond, floor: floor?.framesPerSecond, latency: latency,
             goal: "≥ 200,000 frames/s on 2 cores", note: notes.joined(separator: "; "))]
+            + ReplicaComparison.figures(
+                replicated, scenario: "fanout", title: "\(settings.fanoutWatchers) watchers, \(settings.fanoutChats) chats at once",
+                floor: floor, in: environment)
     }
 }

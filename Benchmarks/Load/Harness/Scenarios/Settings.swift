@@ -28,6 +28,11 @@ struct Settings: Sendable {
     var soakConnections = 200
     var soakChurnPerSecond = 20
     var soakChatsPerSecond = 1.0
+    /// stream and fanout: also run on this many gateways sharing one PostgreSQL database
+    /// (1: only the single process).
+    var replicas = 1
+    /// The replicas' database; nil: the harness starts a throwaway PostgreSQL.
+    var databaseURL: String?
     /// Whether the echo floor runs beside every scenario.
     var floor = true
     var smoke = false

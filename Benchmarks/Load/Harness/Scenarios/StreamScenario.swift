@@ -21,11 +21,12 @@ struct StreamScenario {
         if let floor {
             environment.log("stream: floor relaying \(Format.value(rate)) messages/s: \(Format.value(floor.framesPerSecond)) frames/s, \(floor.watched.latencies.summary?.text ?? "-")")
         }
-        let note = system.problems.isEmpty ? nil : system.problems.joined(separator: "; ")
+        let replicated = try await ReplicaComparison.measure(load, in: environment)
         var latency: [String: LatencySummary] = [:]
         latency[environment.systemName] = system.watched.latencies.summary
         latency["floor"] = floor?.watched.latencies.summary
         let title = "\(Format.count(settings.streams)) chats at \(Format.rate(settings.piecesPerSecond)) pieces/s, \(settings.streamConnections) watchers"
+        let note = system.problems.isEmpty ? nil : system.problems.joined(separator: "; ")
         return [
             Figure(
                 key: "stream.p50Milliseconds", scenario: "stream", title: "latency per delta p50, \(title)", unit: "ms", better: .lower,
@@ -38,6 +39,6 @@ struct StreamScenario {
                 key: "stream.framesPerSecond", scenario: "stream", title: "frames/s delivered, \(title)", unit: "frames/s", better: .higher,
                 value: system.framesPerSecond, floor: floor?.framesPerSecond,
                 note: "completed runs \(system.completedRuns)/\(system.runs); the floor is offered the same delta rate"),
-        ]
+        ] + ReplicaComparison.figures(replicated, scenario: "stream", title: title, floor: floor, in: environment)
     }
 }
