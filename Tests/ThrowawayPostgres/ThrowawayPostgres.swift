@@ -179,25 +179,60 @@ public final class ThrowawayPostgres: Sendable {
     /// Spawns `argv` with stdin from /dev/null and stdout and stderr into `outputPath`; returns
     /// its exit status (128 + the signal when a signal ended it).
     private static func spawnAndWait(_ argv: [String], outputPath: String) throws -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var cArguments = argv.map { strdup($0) } + [nil]
-        defer { cArguments.forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &cArguments, environ)
-        guard spawned == 0 else {
-            throw Problem(description: "cannot start \(argv[0]): \(String(cString: strerror(spawned)))")
-        }
+        let pid = try spawn(argv, stdout: (outputPath, O_WRONLY | O_CREAT | O_TRUNC))
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {
             guard errno == EINTR else { throw Problem(description: "waitpid failed for \(argv[0])") }
         }
         let signal = status & 0x7f
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+    }
+
+    /// Spawns `argv` with stdin from /dev/null, stdout and stderr into `stdout` (a path and its
+    /// open flags; /dev/null when nil), and **no other descriptor**: the test process holds
+    /// sockets and pipes of its own (Foundation's `Process` learns that a child exited when the
+    /// child's end of a socket pair closes; a server or a watchdog that inherited that end would
+    /// keep every such wait from ever ending).
+    private static func spawn(_ argv: [String], stdout: (path: String, flags: Int32)?) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout?.path ?? "/dev/null", stdout?.flags ?? O_WRONLY, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        try closeInheritedDescriptors(&actions)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // The test process's threads block signals (Dispatch's do): the child starts with none blocked.
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        var cArguments = argv.map { strdup($0) } + [nil]
+        defer { cArguments.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, argv[0], &actions, &attributes, &cArguments, environ)
+        guard spawned == 0 else {
+            throw Problem(description: "cannot start \(argv[0]): \(String(cString: strerror(spawned)))")
+        }
+        return pid
+    }
+
+    private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+; looked up at run time, as the
+    /// Swift Glibc module does not import it): closes every descriptor from 3 up in the child,
+    /// atomically with the spawn.
+    private static let closeFrom: CloseFrom? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: CloseFrom.self)
+    }()
+
+    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) throws {
+        guard let closeFrom, closeFrom(&actions, 3) == 0 else {
+            throw Problem(description: "posix_spawn_file_actions_addclosefrom_np is missing (glibc 2.34 or newer is needed)")
+        }
     }
 
     /// Leaves a shell behind that, once this process is gone, stops the server and removes the
@@ -210,17 +245,7 @@ public final class ThrowawayPostgres: Sendable {
             \(stopAsServerUser) >/dev/null 2>&1
             rm -rf '\(directory)'
             """
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        for descriptor: Int32 in 0...2 {
-            posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
-        }
-        let argv = ["/usr/bin/setsid", "/bin/sh", "-c", script]
-        var cArguments = argv.map { strdup($0) } + [nil]
-        defer { cArguments.forEach { free($0) } }
-        var pid: pid_t = 0
-        _ = posix_spawn(&pid, argv[0], &actions, nil, &cArguments, environ)
+        _ = try? Self.spawn(["/usr/bin/setsid", "/bin/sh", "-c", script], stdout: nil)
     }
 }
 
