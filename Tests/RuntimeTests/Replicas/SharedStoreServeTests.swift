@@ -8,11 +8,13 @@ import ThrowawayPostgres
 /// test process's own server), with `ollama-sim` echoing at a model's pace.
 @Suite(.timeLimit(.minutes(5)))
 struct SharedStoreServeTests {
-    private static func withSimulator<T>(_ body: (String, RunningSimulator) async throws -> T) async throws -> T {
+    /// Runs `body` with a fresh directory and `ollama-sim` echoing prompts at `piecesPerSecond`.
+    private static func withSimulator<T>(piecesPerSecond: Int = 20, _ body: (String, RunningSimulator) async throws -> T) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kubeclaw-shared-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let simulator = try await RunningSimulator.start(directory: directory, arguments: ["--echo", "--tokens-per-second", "20"])
+        let simulator = try await RunningSimulator.start(
+            directory: directory, arguments: ["--echo", "--tokens-per-second", String(piecesPerSecond)])
         defer { simulator.process.stop() }
         return try await body(directory, simulator)
     }
@@ -124,47 +126,44 @@ struct SharedStoreServeTests {
     @Test("three gateways: A streams a chat, B watches every delta, C refuses a second run of the session and aborts the first; B sees the abort, history is identical on all three")
     func abortFromAnotherReplica() async throws {
         let databaseURL = try await ThrowawayPostgres.shared().createDatabase()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kubeclaw-abort-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
         // 400 words at 20 pieces a second: 20 s of streaming, long past the abort.
-        let simulator = try await RunningSimulator.start(directory: directory, arguments: ["--echo", "--tokens-per-second", "20"])
-        defer { simulator.process.stop() }
-        var gateways: [RunningGateway] = []
-        defer { for gateway in gateways { gateway.process.stop() } }
-        for name in ["a", "b", "c"] {
-            gateways.append(try await Self.startGateway(name, in: directory, databaseURL: databaseURL, simulator: simulator))
+        try await Self.withSimulator(piecesPerSecond: 20) { directory, simulator in
+            var gateways: [RunningGateway] = []
+            defer { for gateway in gateways { gateway.process.stop() } }
+            for name in ["a", "b", "c"] {
+                gateways.append(try await Self.startGateway(name, in: directory, databaseURL: databaseURL, simulator: simulator))
+            }
+            let (a, b, c) = (gateways[0], gateways[1], gateways[2])
+            for gateway in [b, c] {
+                try await eventuallyAsync("ready") { try await gateway.http("/readyz").status == 200 }
+            }
+
+            let watcherOnB = FrameRecorder(try await b.connect())
+            let sender = try await a.connect()
+            let key = "abort-\(UUID().uuidString.prefix(8).lowercased())"
+            _ = try await sender.startChat((0..<400).map { "w\($0)" }.joined(separator: " "), sessionKey: "aborted", idempotencyKey: key)
+            _ = try await watcherOnB.event("chat", timeout: .seconds(60)) { $0["runId"]?.stringValue == key && $0["state"] == "delta" }
+
+            let onC = try await c.connect()
+            // One run per session across replicas: C refuses a second run while A streams one.
+            let second = try await onC.chatSend("a second message", sessionKey: "aborted", idempotencyKey: UUID().uuidString.lowercased())
+            #expect(second.error?.details?["code"]?.stringValue == "CHAT_RUN_ACTIVE", "\(second)")
+            let aborted = try await onC.chatAbort(sessionKey: "aborted", runId: key)
+            #expect(aborted.ok, "\(aborted)")
+            #expect(aborted.payload?["aborted"] == true, "\(aborted)")
+            #expect(aborted.payload?["runIds"] == [.string(key)], "\(aborted)")
+            _ = try await watcherOnB.event("chat", timeout: .seconds(30)) { $0["runId"]?.stringValue == key && $0["state"] == "aborted" }
+            #expect(!watcherOnB.events.contains { $0.json["payload"]?["runId"]?.stringValue == key && $0.json["payload"]?["state"] == "final" })
+
+            let onB = try await b.connect()
+            let histories = [try await sender.historyMessages("aborted"), try await onB.historyMessages("aborted"), try await onC.historyMessages("aborted")]
+            #expect(histories[0].count == 2, "the prompt and the partial reply: \(histories[0])")
+            #expect(histories[1] == histories[0])
+            #expect(histories[2] == histories[0])
+            // Nothing left to abort: C answers false at once (no owner holds a lease on a run of it).
+            let again = try await onC.chatAbort(sessionKey: "aborted", runId: key)
+            #expect(again.payload?["aborted"] == false, "\(again)")
         }
-        let (a, b, c) = (gateways[0], gateways[1], gateways[2])
-        for gateway in [b, c] {
-            try await eventuallyAsync("ready") { try await gateway.http("/readyz").status == 200 }
-        }
-
-        let watcherOnB = FrameRecorder(try await b.connect())
-        let sender = try await a.connect()
-        let key = "abort-\(UUID().uuidString.prefix(8).lowercased())"
-        _ = try await sender.startChat((0..<400).map { "w\($0)" }.joined(separator: " "), sessionKey: "aborted", idempotencyKey: key)
-        _ = try await watcherOnB.event("chat", timeout: .seconds(60)) { $0["runId"]?.stringValue == key && $0["state"] == "delta" }
-
-        let onC = try await c.connect()
-        // One run per session across replicas: C refuses a second run while A streams one.
-        let second = try await onC.chatSend("a second message", sessionKey: "aborted", idempotencyKey: UUID().uuidString.lowercased())
-        #expect(second.error?.details?["code"]?.stringValue == "CHAT_RUN_ACTIVE", "\(second)")
-        let aborted = try await onC.chatAbort(sessionKey: "aborted", runId: key)
-        #expect(aborted.ok, "\(aborted)")
-        #expect(aborted.payload?["aborted"] == true, "\(aborted)")
-        #expect(aborted.payload?["runIds"] == [.string(key)], "\(aborted)")
-        _ = try await watcherOnB.event("chat", timeout: .seconds(30)) { $0["runId"]?.stringValue == key && $0["state"] == "aborted" }
-        #expect(!watcherOnB.events.contains { $0.json["payload"]?["runId"]?.stringValue == key && $0.json["payload"]?["state"] == "final" })
-
-        let onB = try await b.connect()
-        let histories = [try await sender.historyMessages("aborted"), try await onB.historyMessages("aborted"), try await onC.historyMessages("aborted")]
-        #expect(histories[0].count == 2, "the prompt and the partial reply: \(histories[0])")
-        #expect(histories[1] == histories[0])
-        #expect(histories[2] == histories[0])
-        // Nothing left to abort: C answers false at once (no owner holds a lease on a run of it).
-        let again = try await onC.chatAbort(sessionKey: "aborted", runId: key)
-        #expect(again.payload?["aborted"] == false, "\(again)")
     }
 
     @Test("/readyz follows the database: 503 naming the store while it is down (/healthz stays 200), 200 after it is back; chats persist again")
@@ -205,47 +204,44 @@ struct SharedStoreServeTests {
     @Test("kill -9 of the replica streaming a chat: B answers the key in_flight while the lease is fresh, then error once it expires; agent.wait on B returns error")
     func lostReplica() async throws {
         let databaseURL = try await ThrowawayPostgres.shared().createDatabase()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kubeclaw-lease-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
         // 400 words at 10 pieces a second: the run streams for about 40 s, far past the kill.
-        let simulator = try await RunningSimulator.start(directory: directory, arguments: ["--echo", "--tokens-per-second", "10"])
-        defer { simulator.process.stop() }
-        let a = try await Self.startGateway("a", in: directory, databaseURL: databaseURL, simulator: simulator)
-        defer { a.process.stop() }
-        let b = try await Self.startGateway("b", in: directory, databaseURL: databaseURL, simulator: simulator)
-        defer { b.process.stop() }
+        try await Self.withSimulator(piecesPerSecond: 10) { directory, simulator in
+            let a = try await Self.startGateway("a", in: directory, databaseURL: databaseURL, simulator: simulator)
+            defer { a.process.stop() }
+            let b = try await Self.startGateway("b", in: directory, databaseURL: databaseURL, simulator: simulator)
+            defer { b.process.stop() }
 
-        let onA = try await a.connect()
-        let key = "lease-\(UUID().uuidString.prefix(8).lowercased())"
-        let prompt = (0..<400).map { "w\($0)" }.joined(separator: " ")
-        async let firstDelta = onA.firstEvent(timeout: .seconds(60)) { event in
-            event.name == "chat" && event.json["payload"]?["state"] == "delta"
-                && event.json["payload"]?["runId"]?.stringValue == key
+            let onA = try await a.connect()
+            let key = "lease-\(UUID().uuidString.prefix(8).lowercased())"
+            let prompt = (0..<400).map { "w\($0)" }.joined(separator: " ")
+            async let firstDelta = onA.firstEvent(timeout: .seconds(60)) { event in
+                event.name == "chat" && event.json["payload"]?["state"] == "delta"
+                    && event.json["payload"]?["runId"]?.stringValue == key
+            }
+            _ = try await onA.startChat(prompt, sessionKey: "lease", idempotencyKey: key)
+            _ = try await firstDelta
+
+            let onB = try await b.connect()
+            let whileAlive = try await onB.chatSend(prompt, sessionKey: "lease", idempotencyKey: key)
+            #expect(whileAlive.ok, "\(whileAlive)")
+            #expect(whileAlive.payload?["status"] == "in_flight", "\(whileAlive)")
+
+            async let waited = onB.request("agent.wait", params: ["runId": .string(key), "timeoutMs": 55_000])
+            a.process.signal(SIGKILL)
+            _ = try await a.process.waitForExit(timeout: .seconds(30))
+
+            var answer = whileAlive
+            try await eventuallyAsync("the key answers error once A's lease expired", timeout: .seconds(60)) {
+                answer = try await onB.chatSend(prompt, sessionKey: "lease", idempotencyKey: key)
+                guard answer.ok else { return true }
+                try await Task.sleep(for: .milliseconds(500))
+                return false
+            }
+            #expect(answer.error?.message.contains("replica running it stopped") == true, "\(answer)")
+            let waitAnswer = try await waited
+            #expect(waitAnswer.payload?["status"] == "error", "\(waitAnswer)")
+            #expect(waitAnswer.payload?["error"]?.stringValue?.contains("replica running it stopped") == true, "\(waitAnswer)")
         }
-        _ = try await onA.startChat(prompt, sessionKey: "lease", idempotencyKey: key)
-        _ = try await firstDelta
-
-        let onB = try await b.connect()
-        let whileAlive = try await onB.chatSend(prompt, sessionKey: "lease", idempotencyKey: key)
-        #expect(whileAlive.ok, "\(whileAlive)")
-        #expect(whileAlive.payload?["status"] == "in_flight", "\(whileAlive)")
-
-        async let waited = onB.request("agent.wait", params: ["runId": .string(key), "timeoutMs": 55_000])
-        a.process.signal(SIGKILL)
-        _ = try await a.process.waitForExit(timeout: .seconds(30))
-
-        var answer = whileAlive
-        try await eventuallyAsync("the key answers error once A's lease expired", timeout: .seconds(60)) {
-            answer = try await onB.chatSend(prompt, sessionKey: "lease", idempotencyKey: key)
-            guard answer.ok else { return true }
-            try await Task.sleep(for: .milliseconds(500))
-            return false
-        }
-        #expect(answer.error?.message.contains("replica running it stopped") == true, "\(answer)")
-        let waitAnswer = try await waited
-        #expect(waitAnswer.payload?["status"] == "error", "\(waitAnswer)")
-        #expect(waitAnswer.payload?["error"]?.stringValue?.contains("replica running it stopped") == true, "\(waitAnswer)")
     }
 
     @Test("a device approved through A is listed by `kubeclaw devices list` on the shared database; revoked there, its token is refused by B")
@@ -293,49 +289,46 @@ struct SharedStoreServeTests {
         let server = try await ThrowawayPostgres.start()
         defer { server.destroy() }
         let databaseURL = try server.createDatabase()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kubeclaw-pgrestart-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let simulator = try await RunningSimulator.start(directory: directory, arguments: ["--echo", "--tokens-per-second", "20"])
-        defer { simulator.process.stop() }
-        let gateway = try await Self.startGateway("g", in: directory, databaseURL: databaseURL, simulator: simulator)
-        defer { gateway.process.stop() }
-        let watcher = FrameRecorder(try await gateway.connect())
-        let sender = try await gateway.connect()
+        try await Self.withSimulator(piecesPerSecond: 20) { directory, simulator in
+            let gateway = try await Self.startGateway("g", in: directory, databaseURL: databaseURL, simulator: simulator)
+            defer { gateway.process.stop() }
+            let watcher = FrameRecorder(try await gateway.connect())
+            let sender = try await gateway.connect()
 
-        // Twelve chats of 10–32 words (0.5–1.6 s each), two at a time on separate sessions;
-        // the restart lands while some stream, some end and some start.
-        var keys: [(key: String, session: String)] = []
-        for index in 0..<12 {
-            let key = "pgr-\(index)-\(UUID().uuidString.prefix(6).lowercased())"
-            keys.append((key, "pgr-\(index % 2)-\(index)"))
-            _ = try? await sender.chatSend(
-                (0..<(10 + 2 * index)).map { "w\(index)x\($0)" }.joined(separator: " "), sessionKey: keys[index].session,
-                idempotencyKey: key)
-            if index == 4 { try server.stopServer() }
-            if index == 7 { try server.startServer() }
-            try await Task.sleep(for: .milliseconds(300))
+            // Twelve chats of 10–32 words (0.5–1.6 s each), two at a time on separate sessions;
+            // the restart lands while some stream, some end and some start.
+            var keys: [(key: String, session: String)] = []
+            for index in 0..<12 {
+                let key = "pgr-\(index)-\(UUID().uuidString.prefix(6).lowercased())"
+                keys.append((key, "pgr-\(index % 2)-\(index)"))
+                _ = try? await sender.chatSend(
+                    (0..<(10 + 2 * index)).map { "w\(index)x\($0)" }.joined(separator: " "), sessionKey: keys[index].session,
+                    idempotencyKey: key)
+                if index == 4 { try server.stopServer() }
+                if index == 7 { try server.startServer() }
+                try await Task.sleep(for: .milliseconds(300))
+            }
+            try await eventuallyAsync("ready again", timeout: .seconds(60)) { try await gateway.http("/readyz").status == 200 }
+            // Every run that streams has ended (final, error or aborted) before the check.
+            try await eventuallyAsync("every started run ended", timeout: .seconds(60)) {
+                let started = Set(watcher.events.filter { $0.name == "chat" }.compactMap { $0.json["payload"]?["runId"]?.stringValue })
+                let ended = Set(watcher.events.filter {
+                    $0.name == "chat" && RunEvents.terminalStates.contains($0.json["payload"]?["state"]?.stringValue ?? "")
+                }.compactMap { $0.json["payload"]?["runId"]?.stringValue })
+                return started.isSubset(of: ended)
+            }
+            var finals = 0
+            for (key, session) in keys {
+                guard let final = watcher.events.first(where: {
+                    $0.name == "chat" && $0.json["payload"]?["runId"]?.stringValue == key && $0.json["payload"]?["state"] == "final"
+                }) else { continue }
+                finals += 1
+                let text = RunEvents.text(of: final.json["payload"] ?? .null)
+                let history = try await sender.historyMessages(session)
+                #expect(history.contains { $0["role"] == "assistant" && RunEvents.text(of: $0) == text }, "\(key): final not in history")
+            }
+            #expect(finals >= 4, "some chats completed around the restart: \(finals)")
         }
-        try await eventuallyAsync("ready again", timeout: .seconds(60)) { try await gateway.http("/readyz").status == 200 }
-        // Every run that streams has ended (final, error or aborted) before the check.
-        try await eventuallyAsync("every started run ended", timeout: .seconds(60)) {
-            let started = Set(watcher.events.filter { $0.name == "chat" }.compactMap { $0.json["payload"]?["runId"]?.stringValue })
-            let ended = Set(watcher.events.filter {
-                $0.name == "chat" && RunEvents.terminalStates.contains($0.json["payload"]?["state"]?.stringValue ?? "")
-            }.compactMap { $0.json["payload"]?["runId"]?.stringValue })
-            return started.isSubset(of: ended)
-        }
-        var finals = 0
-        for (key, session) in keys {
-            guard let final = watcher.events.first(where: {
-                $0.name == "chat" && $0.json["payload"]?["runId"]?.stringValue == key && $0.json["payload"]?["state"] == "final"
-            }) else { continue }
-            finals += 1
-            let text = RunEvents.text(of: final.json["payload"] ?? .null)
-            let history = try await sender.historyMessages(session)
-            #expect(history.contains { $0["role"] == "assistant" && RunEvents.text(of: $0) == text }, "\(key): final not in history")
-        }
-        #expect(finals >= 4, "some chats completed around the restart: \(finals)")
     }
 
     @Test("a malformed DATABASE_URL stops start-up with a message naming the setting, never the password")
