@@ -412,8 +412,10 @@ public actor ChatRuns {
     }
 
     /// One round of ``RunLeaseKeeper``: renews the leases of this replica's runs, then records
-    /// every run whose lease expired as failed (``lostReplicaSummary``) and marks its session
-    /// `abortedLastRun`. Returns the runs it expired.
+    /// every run whose lease expired as failed (``lostReplicaSummary``), marks its session
+    /// `abortedLastRun` and announces the failure (`agent` lifecycle `error`, `chat` `error`).
+    /// Each expired run is returned by the store to one replica only, so announced once.
+    /// Returns the runs it expired.
     @discardableResult
     func keepLeases(_ policy: RunLeasePolicy, now: Int64? = nil) async -> [RunRecord] {
         let now = now ?? Gateway.nowMs()
@@ -425,6 +427,13 @@ public actor ChatRuns {
                 logger.error("could not renew run leases", metadata: ["error": "\(error)"])
             }
         }
+        return await expireLostRuns(policy, now: now)
+    }
+
+    /// Records every run whose lease expired as failed, announces it and tells the `agent.wait`ers
+    /// here; the store hands each such run to one caller only.
+    @discardableResult
+    private func expireLostRuns(_ policy: RunLeasePolicy, now: Int64) async -> [RunRecord] {
         let expired: [RunRecord]
         do {
             expired = try await store.expireRunLeases(
@@ -435,8 +444,10 @@ public actor ChatRuns {
         }
         guard !expired.isEmpty else { return [] }
         await markAbortedLastRun(Set(expired.map(\.sessionKey)))
-        // `agent.wait`ers here for a run of a lost replica hear now, not at their timeout.
+        // Its watchers, on every replica (the events are relayed), and the `agent.wait`ers here
+        // hear now, not at their timeout.
         for run in expired {
+            RunEventEmitter.lostRun(runId: run.idempotencyKey, sessionKey: run.sessionKey, message: Self.lostReplicaSummary, events: events)
             if let outcome = Self.outcome(of: run) { completions.complete(run.idempotencyKey, outcome) }
         }
         logger.warning(
@@ -640,12 +651,18 @@ public actor ChatRuns {
     private func replay(_ run: RunRecord, runsHere: Bool) async throws -> ChatSendResult {
         var run = run
         if run.status == .running, !runsHere, !runsOnAnotherReplica(run) {
-            let lostReplica = run.owner != nil && run.owner != settings.runLeases?.replicaId
-            run.status = .error
-            run.summary = lostReplica ? Self.lostReplicaSummary : Self.unrecordedSummary
-            run.updatedAt = Gateway.nowMs()
-            try? await store.finishRun(idempotencyKey: run.idempotencyKey, status: .error, summary: run.summary, at: run.updatedAt)
-            if let outcome = Self.outcome(of: run) { completions.complete(run.idempotencyKey, outcome) }
+            if let policy = settings.runLeases, run.owner != nil, run.owner != policy.replicaId {
+                // Its replica is gone: failed (and announced) exactly once, by whichever replica's
+                // expiry gets to it first — this one now, or a lease keeper.
+                await expireLostRuns(policy, now: Gateway.nowMs())
+                run = (try? await store.run(idempotencyKey: run.idempotencyKey)) ?? run
+            } else {
+                run.status = .error
+                run.summary = Self.unrecordedSummary
+                run.updatedAt = Gateway.nowMs()
+                try? await store.finishRun(idempotencyKey: run.idempotencyKey, status: .error, summary: run.summary, at: run.updatedAt)
+                if let outcome = Self.outcome(of: run) { completions.complete(run.idempotencyKey, outcome) }
+            }
         }
         return try Self.replay(run)
     }

@@ -167,6 +167,22 @@ final class RunEventEmitter: Sendable {
         report(.error)
     }
 
+    /// A run whose replica died (its lease expired, ``RunLeasePolicy``) ends for every watcher as
+    /// a failed run does: `agent` lifecycle `error`, then `chat` `error`. Its last event number is
+    /// unknown here, so these take ``lostRunSeq`` and the next one: above any a run reaches (the
+    /// run's sequence need not be contiguous), so clients that order by it see them last.
+    static func lostRun(runId: String, sessionKey: String, message: String, events: any GatewayEventSink) {
+        events.publish(.agent(AgentEvent(
+            data: ["phase": "error", "error": .string(message)], runId: runId, seq: lostRunSeq, sessionKey: sessionKey,
+            stream: "lifecycle", ts: nowMs())))
+        events.publish(.chat(ChatEvent(
+            errorMessage: message, runId: runId, seq: lostRunSeq + 1, sessionKey: sessionKey, state: .error, stopReason: "error")))
+    }
+
+    /// The event number of a lost run's `error` (about 2·10⁹: a run sending one event every
+    /// millisecond would need three weeks to reach it).
+    static let lostRunSeq = 2_000_000_000
+
     /// Tells the observer how the run ended, timed from this emitter's creation (the run's start).
     private func report(_ outcome: ChatRunReport.Outcome) {
         guard let observer else { return }

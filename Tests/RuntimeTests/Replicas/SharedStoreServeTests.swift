@@ -118,6 +118,13 @@ struct SharedStoreServeTests {
             let frameSeqs = watcherOnB.events.compactMap { $0.frame.seq }
             #expect(frameSeqs == frameSeqs.sorted() && Set(frameSeqs).count == frameSeqs.count, "frame seq on B strictly increasing")
 
+            // B's watchers hear that the run failed (announced once, by whichever replica expired it).
+            let failed = try await watcherOnB.event("chat", timeout: .seconds(60)) {
+                $0["runId"]?.stringValue == key && $0["state"] == "error"
+            }
+            #expect(failed.json?["payload"]?["errorMessage"]?.stringValue?.contains("replica running it stopped") == true)
+            let errors = watcherOnB.events.filter { $0.name == "chat" && $0.json["payload"]?["runId"]?.stringValue == key && $0.json["payload"]?["state"] == "error" }
+            #expect(errors.count == 1, "announced once: \(errors.count)")
             let waitAnswer = try await waited
             #expect(waitAnswer.payload?["status"] == "ok", "\(waitAnswer)")
         }
@@ -201,7 +208,7 @@ struct SharedStoreServeTests {
         }
     }
 
-    @Test("kill -9 of the replica streaming a chat: B answers the key in_flight while the lease is fresh, then error once it expires; agent.wait on B returns error")
+    @Test("kill -9 of the replica streaming a chat: B answers the key in_flight while the lease is fresh, then error once it expires; B's watchers get the run's error once; agent.wait on B returns error")
     func lostReplica() async throws {
         let databaseURL = try await ThrowawayPostgres.shared().createDatabase()
         // 400 words at 10 pieces a second: the run streams for about 40 s, far past the kill.
@@ -221,6 +228,7 @@ struct SharedStoreServeTests {
             _ = try await onA.startChat(prompt, sessionKey: "lease", idempotencyKey: key)
             _ = try await firstDelta
 
+            let watcherOnB = FrameRecorder(try await b.connect())
             let onB = try await b.connect()
             let whileAlive = try await onB.chatSend(prompt, sessionKey: "lease", idempotencyKey: key)
             #expect(whileAlive.ok, "\(whileAlive)")
@@ -238,6 +246,13 @@ struct SharedStoreServeTests {
                 return false
             }
             #expect(answer.error?.message.contains("replica running it stopped") == true, "\(answer)")
+            // B's watchers hear that the run failed (announced once, by whichever replica expired it).
+            let failed = try await watcherOnB.event("chat", timeout: .seconds(60)) {
+                $0["runId"]?.stringValue == key && $0["state"] == "error"
+            }
+            #expect(failed.json?["payload"]?["errorMessage"]?.stringValue?.contains("replica running it stopped") == true)
+            let errors = watcherOnB.events.filter { $0.name == "chat" && $0.json["payload"]?["runId"]?.stringValue == key && $0.json["payload"]?["state"] == "error" }
+            #expect(errors.count == 1, "announced once: \(errors.count)")
             let waitAnswer = try await waited
             #expect(waitAnswer.payload?["status"] == "error", "\(waitAnswer)")
             #expect(waitAnswer.payload?["error"]?.stringValue?.contains("replica running it stopped") == true, "\(waitAnswer)")
