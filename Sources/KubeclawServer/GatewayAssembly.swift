@@ -259,10 +259,17 @@ public struct GatewayAssembly: Sendable {
         await gateway.retention.stop()
         await gateway.chat.stopAll()
         await gateway.runLeases?.stop()
-        // After the runs: their last events still reach the other replicas.
+        // After the runs: their last events still reach the other replicas — for at most 5 s
+        // (an unreachable database must not hold the shutdown).
         if let relay {
             relay.relay.finish()
-            await relay.task.value
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await relay.task.value }
+                group.addTask { try? await Task.sleep(for: .seconds(5)) }
+                await group.next()
+                relay.task.cancel()
+                group.cancelAll()
+            }
         }
         do {
             try await store.close()

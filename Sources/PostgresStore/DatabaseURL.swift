@@ -6,7 +6,7 @@ import Foundation
 ///
 /// Parsing never traps and never echoes the password: every problem names the part that is
 /// wrong, and ``description`` shows the URL with the password replaced.
-public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
+public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// How the connection is encrypted (libpq's `sslmode`).
     public enum TLSMode: String, Sendable, CaseIterable {
         /// Plain TCP.
@@ -145,6 +145,13 @@ public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         text += "/" + Self.escaped(database ?? "")
         return text + "?sslmode=\(tls.rawValue)"
     }
+
+    /// As ``description``: `debugPrint`, `String(reflecting:)` and test failure messages never
+    /// show the password either.
+    public var debugDescription: String { description }
+
+    /// `dump` and reflection see the redacted URL only.
+    public var customMirror: Mirror { Mirror(self, children: ["url": description]) }
 
     private static func escaped(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: .urlUserAllowed.subtracting(CharacterSet(charactersIn: ":@/"))) ?? text

@@ -318,12 +318,22 @@ public final class PostgresSessionStore: SessionStore {
             {
                 return .busy(busy)
             }
-            try await connection.query("""
-                INSERT INTO runs (idempotency_key, session_key, status, summary, created_at, updated_at, owner, heartbeat_at)
-                VALUES (\(run.idempotencyKey), \(run.sessionKey), \(run.status.rawValue), \(run.summary),
-                        \(run.createdAt), \(run.updatedAt), \(run.owner), \(run.heartbeatAt))
-                """, logger: logger)
-            return .created(run)
+            // The key may be claimed at this moment for another session (its lock is another):
+            // the conflict makes that a replay, not an error.
+            let inserted = try await Self.first(
+                try await connection.query("""
+                    INSERT INTO runs (idempotency_key, session_key, status, summary, created_at, updated_at, owner, heartbeat_at)
+                    VALUES (\(run.idempotencyKey), \(run.sessionKey), \(run.status.rawValue), \(run.summary),
+                            \(run.createdAt), \(run.updatedAt), \(run.owner), \(run.heartbeatAt))
+                    ON CONFLICT (idempotency_key) DO NOTHING RETURNING *
+                    """, logger: logger),
+                RunRecord.init(postgres:))
+            if let inserted { return .created(inserted) }
+            guard let existing = try await Self.first(
+                try await connection.query("SELECT * FROM runs WHERE idempotency_key = \(run.idempotencyKey)", logger: logger),
+                RunRecord.init(postgres:))
+            else { throw SessionStoreError.unavailable("run \(run.idempotencyKey) vanished while it was being claimed") }
+            return .existing(existing)
         }
     }
 

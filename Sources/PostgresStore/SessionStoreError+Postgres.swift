@@ -34,6 +34,10 @@ extension SessionStoreError {
             }
         case let error as PostgresDecodingError:
             return SessionStoreError.unavailable("database: unreadable column \(error.columnName) (\(error.code))")
+        case let error where String(describing: type(of: error)) == "ConnectionPoolError":
+            // The pool's own errors (its module is not public API): after failing to connect for
+            // a while it answers at once with one of these instead of waiting.
+            return SessionStoreError.unavailable("database unreachable (connection pool: \(error))")
         default:
             return SessionStoreError.unavailable("database: \(String(describing: type(of: error)))")
         }

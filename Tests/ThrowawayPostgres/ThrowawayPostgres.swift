@@ -35,8 +35,8 @@ public final class ThrowawayPostgres: Sendable {
     /// A server of its own, for tests that stop and start it.
     public static func start() async throws -> ThrowawayPostgres {
         let binaries = try findBinaries()
-        let directory = try makeDirectory()
-        try run(binaries + "/initdb", ["-D", directory + "/data", "-A", "trust", "-U", user, "-E", "UTF8", "--locale=C.UTF-8", "-N"])
+        let directory = try await makeDirectory()
+        try await run(binaries + "/initdb", ["-D", directory + "/data", "-A", "trust", "-U", user, "-E", "UTF8", "--locale=C.UTF-8", "-N"])
         var lastFailure: (any Error)?
         // The free port is found by binding and releasing it; another process may take it in
         // between, so a failed start is retried on a new port.
@@ -44,13 +44,14 @@ public final class ThrowawayPostgres: Sendable {
             let port = try freePort()
             let server = ThrowawayPostgres(port: port, directory: directory, binaries: binaries)
             do {
-                try server.startServer()
+                try await server.startServer()
                 server.watchOverTestProcess()
                 return server
             } catch {
                 lastFailure = error
             }
         }
+        try? FileManager.default.removeItem(atPath: directory)
         throw lastFailure ?? Problem(description: "PostgreSQL did not start")
     }
 
@@ -66,23 +67,23 @@ public final class ThrowawayPostgres: Sendable {
     }
 
     /// Creates a new, empty database and returns its URL.
-    public func createDatabase(prefix: String = "kubeclaw_test") throws -> String {
+    public func createDatabase(prefix: String = "kubeclaw_test") async throws -> String {
         let name = prefix + "_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        try psql("CREATE DATABASE \(name)")
+        try await psql("CREATE DATABASE \(name)")
         return url(database: name)
     }
 
     /// Runs one SQL command as the superuser in database `postgres`.
-    public func psql(_ command: String, database: String = "postgres") throws {
-        try Self.run(
+    public func psql(_ command: String, database: String = "postgres") async throws {
+        try await Self.run(
             binaries + "/psql",
             ["-h", "127.0.0.1", "-p", "\(port)", "-U", Self.user, "-d", database, "-v", "ON_ERROR_STOP=1", "-q", "-c", command],
             asServerUser: false)
     }
 
     /// Starts the server (again) on its port and waits until it accepts connections.
-    public func startServer() throws {
-        try Self.run(binaries + "/pg_ctl", [
+    public func startServer() async throws {
+        try await Self.run(binaries + "/pg_ctl", [
             "-D", directory + "/data", "-l", directory + "/server.log", "-w", "-t", "60",
             "-o", "-c listen_addresses=127.0.0.1 -p \(port) -k \(directory) -c max_connections=300 -c log_min_messages=warning",
             "start",
@@ -91,13 +92,15 @@ public final class ThrowawayPostgres: Sendable {
 
     /// Stops the server: `fast` ends every session at once (clients see their connections
     /// closed), as a database restart or failover does.
-    public func stopServer() throws {
-        try Self.run(binaries + "/pg_ctl", ["-D", directory + "/data", "-m", "fast", "-w", "-t", "60", "stop"])
+    public func stopServer() async throws {
+        try await Self.run(binaries + "/pg_ctl", stopArguments)
     }
 
-    /// Stops the server and removes its directory.
+    private var stopArguments: [String] { ["-D", directory + "/data", "-m", "fast", "-w", "-t", "60", "stop"] }
+
+    /// Stops the server and removes its directory (blocking: for `defer`, at a test's end).
     public func destroy() {
-        try? stopServer()
+        _ = try? Self.runBlocking(binaries + "/pg_ctl", stopArguments)
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -127,12 +130,12 @@ public final class ThrowawayPostgres: Sendable {
             """)
     }
 
-    private static func makeDirectory() throws -> String {
+    private static func makeDirectory() async throws -> String {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("kubeclaw-pg-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         if isRoot {
-            try run("/bin/chown", [user, directory], asServerUser: false)
+            try await run("/bin/chown", [user, directory], asServerUser: false)
         }
         return directory
     }
@@ -156,12 +159,22 @@ public final class ThrowawayPostgres: Sendable {
     }
 
     /// Runs `executable` to completion (as the `postgres` user when root and `asServerUser`);
-    /// throws with its output when it fails.
+    /// throws with its output when it fails. The wait (`initdb` and `pg_ctl -w` take seconds)
+    /// is on a thread of its own, never on one of the few threads every task runs on.
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String], asServerUser: Bool = true) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result { try runBlocking(executable, arguments, asServerUser: asServerUser) })
+            }.start()
+        }
+    }
+
+    /// ``run(_:_:asServerUser:)`` on the calling thread.
     ///
     /// posix_spawn and waitpid rather than Foundation's `Process`, whose exit monitoring was
     /// seen to leave `runuser` unreaped (and the wait hanging) under the test runner.
-    @discardableResult
-    static func run(_ executable: String, _ arguments: [String], asServerUser: Bool = true) throws -> String {
+    static func runBlocking(_ executable: String, _ arguments: [String], asServerUser: Bool = true) throws -> String {
         let argv = isRoot && asServerUser ? ["/usr/sbin/runuser", "-u", user, "--", executable] + arguments : [executable] + arguments
         // Output goes to a file, not a pipe: `pg_ctl start` leaves the server holding whatever
         // it inherited, and a pipe would then never reach its end.

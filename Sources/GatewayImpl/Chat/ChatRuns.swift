@@ -99,8 +99,11 @@ public actor ChatRuns {
     func start(_ params: ChatSendParams, key: SessionKey, context: CallerContext) async throws -> ChatSendResult {
         let runId = params.idempotencyKey
         let clientKey = Self.clientKey(context)
-        // A resend of a key whose run is active or starting is answered by the store (in_flight).
-        let reserving = active[runId] == nil && starting[runId] == nil
+        // A resend of a key whose run is still starting here is in flight: not to the store, where
+        // it could overtake the first send's claim and take the run for itself.
+        if active[runId] == nil, starting[runId] != nil { return ChatSendResult(runId: runId, status: .inFlight) }
+        // A resend of a key whose run is active is answered by the store (in_flight).
+        let reserving = active[runId] == nil
         if reserving {
             if let refusal = refusal(sessionKey: key.description, clientKey: clientKey) {
                 // A finished run's key still replays its outcome.
@@ -204,7 +207,8 @@ public actor ChatRuns {
         let record: RunRecord
         do {
             (record, created) = try await store.beginRun(RunRecord(
-                idempotencyKey: runId, sessionKey: sessionKey, status: .running, summary: nil, createdAt: now, updatedAt: now))
+                idempotencyKey: runId, sessionKey: sessionKey, status: .running, summary: nil, createdAt: now, updatedAt: now,
+                owner: settings.runLeases?.replicaId, heartbeatAt: settings.runLeases.map { _ in now }))
             guard created else { return try await replay(record, runsHere: active[runId] != nil || starting[runId] != nil) }
             try await store.finishRun(idempotencyKey: runId, status: .ok, summary: "command", at: now)
         } catch {
@@ -252,7 +256,13 @@ public actor ChatRuns {
         sessionKey: String, runId: String?, requester: CallerContext?, via remoteAborts: RemoteAborts
     ) async throws -> (aborted: Bool, runIds: [String]) {
         let now = Gateway.nowMs()
-        guard let policy = settings.runLeases, let running = try? await store.runningRuns() else { return (false, []) }
+        guard let policy = settings.runLeases else { return (false, []) }
+        let running: [RunRecord]
+        do {
+            running = try await store.runningRuns()
+        } catch {
+            throw GatewayError.store(error)
+        }
         let owners = Set(running.filter { run in
             run.sessionKey == sessionKey && (runId == nil || run.idempotencyKey == runId) && run.owner != policy.replicaId
                 && run.heartbeatAt.map { now - $0 < policy.expiryMs } == true
@@ -424,10 +434,26 @@ public actor ChatRuns {
             do {
                 _ = try await store.renewRunLeases(owner: policy.replicaId, runIds: streaming, at: now)
             } catch {
+                // Not renewed, so this replica's own runs may look expired: no expiry this round
+                // (another replica's keeper, or the next round, does it).
                 logger.error("could not renew run leases", metadata: ["error": "\(error)"])
+                return []
             }
         }
-        return await expireLostRuns(policy, now: now)
+        let expired = await expireLostRuns(policy, now: now)
+        await answerWaitsForRunsElsewhere()
+        return expired
+    }
+
+    /// `agent.wait`ers here for runs of other replicas hear of the end through the relayed
+    /// terminal `chat` event; should that event be lost (a listener reconnecting), each round
+    /// of the lease keeper reads their runs from the store.
+    private func answerWaitsForRunsElsewhere() async {
+        for runId in completions.waitedRunIds where active[runId] == nil && starting[runId] == nil {
+            if let run = try? await store.run(idempotencyKey: runId), let outcome = Self.outcome(of: run) {
+                completions.complete(runId, outcome)
+            }
+        }
     }
 
     /// Records every run whose lease expired as failed, announces it and tells the `agent.wait`ers

@@ -61,6 +61,9 @@ final class RunCompletions: Sendable {
         }
     }
 
+    /// The runs someone waits for now.
+    var waitedRunIds: [String] { waiters.withLock { Array($0.keys) } }
+
     /// Waits registered now (for tests and metrics).
     var count: Int { waiters.withLock { $0.values.reduce(0) { $0 + $1.count } } }
 }

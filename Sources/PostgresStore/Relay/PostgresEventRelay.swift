@@ -113,10 +113,15 @@ public final class PostgresEventRelay: EventRelay {
                 do {
                     try await notify(batch)
                 } catch {
-                    // Not retried: by the time the database is back these events are stale, and
-                    // the receivers log the gap. Their outcome is in the store.
+                    // Not retried, and what queued up meanwhile is dropped too: by the time the
+                    // database is back these events are stale (the receivers log the gap; the
+                    // outcomes are in the store), and a shutdown must not wait for them.
+                    let stale = outgoing.withLock { outgoing in
+                        defer { outgoing.queue.removeAll() }
+                        return outgoing.queue.count
+                    }
                     logger.error("could not relay events to the other replicas", metadata: [
-                        "events": "\(batch.count)", "error": "\(SessionStoreError.translatingPostgres(error))",
+                        "events": "\(batch.count + stale)", "error": "\(SessionStoreError.translatingPostgres(error))",
                     ])
                 }
             }
@@ -173,8 +178,12 @@ public final class PostgresEventRelay: EventRelay {
                     try await connection.listen(on: Self.channel) { notifications in
                         listening.withLock { $0 = true }
                         defer { listening.withLock { $0 = false } }
-                        for try await notification in notifications {
-                            await receive(notification.payload, order: &order, connection: connection, deliver: deliver)
+                        try await withThrowingTaskGroup(of: Void.self) { group in
+                            group.addTask { await self.watch(connection) }
+                            for try await notification in notifications {
+                                await receive(notification.payload, order: &order, connection: connection, deliver: deliver)
+                            }
+                            group.cancelAll()
                         }
                     }
                 } catch {
@@ -190,6 +199,30 @@ public final class PostgresEventRelay: EventRelay {
             }
             guard (try? await Task.sleep(for: pause)) != nil else { return }
             pause = min(pause * 2, .seconds(5))
+        }
+    }
+
+    /// How often the listening connection proves it is alive (it only reads, so a peer gone
+    /// without a reset would otherwise never be noticed), and how long the proof may take.
+    static let livenessInterval: Duration = .seconds(5)
+
+    /// Runs `SELECT 1` on the listening connection every ``livenessInterval``; when one fails or
+    /// takes longer than that, closes the connection, which ends the listen and starts a reconnect.
+    private func watch(_ connection: PostgresConnection) async {
+        while !Task.isCancelled {
+            guard (try? await Task.sleep(for: Self.livenessInterval)) != nil else { return }
+            do {
+                _ = try await CallDeadline.run(Self.livenessInterval) { [logger] in
+                    try await PostgresSessionStore.first(try await connection.query("SELECT 1", logger: logger)) { try $0.decode(Int.self) }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("event relay listener did not answer; reconnecting", metadata: [
+                    "error": "\(SessionStoreError.translatingPostgres(error))",
+                ])
+                try? await connection.close()
+                return
+            }
         }
     }
 

@@ -135,15 +135,15 @@ struct PostgresSessionStoreLifecycleTests {
     func databaseRestart() async throws {
         let server = try await ThrowawayPostgres.start()
         defer { server.destroy() }
-        let store = try await Self.open(try server.createDatabase()) { $0.callTimeout = .seconds(3) }
+        let store = try await Self.open(try await server.createDatabase()) { $0.callTimeout = .seconds(3) }
         try await store.saveSession(makeSession("agent:main:durable"))
         _ = try await store.appendMessage(makeMessage("agent:main:durable", "before the restart"))
 
-        try server.stopServer()
+        try await server.stopServer()
         await #expect(throws: SessionStoreError.self) { try await store.messages(sessionKey: "agent:main:durable", limit: 10) }
         #expect(await store.isHealthy() == false)
 
-        try server.startServer()
+        try await server.startServer()
         // The pool reconnects on its own (with backoff): wait for it, bounded.
         var healthy = false
         for _ in 0..<120 where !healthy {

@@ -36,7 +36,7 @@ func withStore<T>(_ backend: StoreBackend = .sqlite, _ body: (any SessionStore) 
         }
     case .postgres:
         let server = try await ThrowawayPostgres.shared()
-        let store = try await PostgresSessionStore(url: try DatabaseURL(try server.createDatabase()), logger: quietLogger)
+        let store = try await PostgresSessionStore(url: try DatabaseURL(try await server.createDatabase()), logger: quietLogger)
         return try await using(store, body)
     }
 }

@@ -53,7 +53,7 @@ struct BenchEnvironment: Sendable {
         } else {
             let started = try await ThrowawayPostgres.start()
             server = started
-            databaseURL = try started.createDatabase(prefix: "kubeclaw_bench")
+            databaseURL = try await started.createDatabase(prefix: "kubeclaw_bench")
         }
         defer { server?.destroy() }
         var systems: [RunningSystem] = []
