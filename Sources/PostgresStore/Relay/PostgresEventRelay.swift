@@ -54,22 +54,23 @@ public final class PostgresEventRelay: EventRelay {
     }
 
     public func send(_ event: GatewayEvent) {
-        guard event.name.isReplicated else { return }
-        enqueue(name: event.name.rawValue) { seq in try RelayEnvelope.text(originJSON: originJSON, seq: seq, event: event) }
+        guard event.name.isReplicated, let payload = try? RelayEnvelope.payload(of: event) else { return }
+        enqueue(name: event.name.rawValue, payload: payload)
     }
 
     public func send(_ control: RelayControl) {
-        enqueue(name: "control") { seq in try RelayEnvelope.text(originJSON: originJSON, seq: seq, control: control) }
+        guard let (name, payload) = try? RelayEnvelope.payload(of: control) else { return }
+        enqueue(name: name, payload: payload)
     }
 
-    /// Numbers and queues an envelope made by `text` under one lock: the queue's order is the
-    /// numbers' order.
-    private func enqueue(name: String, _ text: (Int64) throws -> String) {
+    /// Numbers and queues an envelope under one lock, so the queue's order is the numbers'
+    /// order; the payload was encoded before, outside it (publishers do not wait on each
+    /// other's encoding).
+    private func enqueue(name: String, payload: String) {
         outgoing.withLock { outgoing in
             let seq = outgoing.nextSeq
-            guard let text = try? text(seq) else { return }
             outgoing.nextSeq += 1
-            outgoing.queue.append((seq, name, text))
+            outgoing.queue.append((seq, name, RelayEnvelope.text(originJSON: originJSON, seq: seq, name: name, payload: payload)))
             if outgoing.queue.count > Self.queueLimit {
                 outgoing.queue.removeFirst(outgoing.queue.count - Self.queueLimit)
                 outgoing.dropped += 1

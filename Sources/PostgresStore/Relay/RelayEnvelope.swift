@@ -54,23 +54,24 @@ struct RelayEnvelope: Decodable, Sendable {
     static let abortRequestName = "kubeclaw.abort"
     static let abortReplyName = "kubeclaw.abortReply"
 
-    /// The inline envelope text of `event` (`originJSON` is the origin as a JSON string).
-    static func text(originJSON: String, seq: Int64, event: GatewayEvent) throws -> String {
-        text(originJSON: originJSON, seq: seq, name: event.name.rawValue, payload: try event.adapted(to: .newest).encodedPayload(with: .frames))
+    /// The payload of `event` as JSON text: its newest-protocol form, as a frame carries it.
+    static func payload(of event: GatewayEvent) throws -> String {
+        String(decoding: try event.adapted(to: .newest).encodedPayload(with: .frames), as: UTF8.self)
     }
 
-    /// The inline envelope text of a control message.
-    static func text(originJSON: String, seq: Int64, control: RelayControl) throws -> String {
+    /// The envelope name and payload of a control message.
+    static func payload(of control: RelayControl) throws -> (name: String, payload: String) {
         switch control {
         case let .abortRequest(request):
-            text(originJSON: originJSON, seq: seq, name: abortRequestName, payload: try JSONEncoder.frames.encode(request))
+            (abortRequestName, String(decoding: try JSONEncoder.frames.encode(request), as: UTF8.self))
         case let .abortReply(reply):
-            text(originJSON: originJSON, seq: seq, name: abortReplyName, payload: try JSONEncoder.frames.encode(reply))
+            (abortReplyName, String(decoding: try JSONEncoder.frames.encode(reply), as: UTF8.self))
         }
     }
 
-    private static func text(originJSON: String, seq: Int64, name: String, payload: Data) -> String {
-        #"{"o":\#(originJSON),"s":\#(seq),"e":"\#(name)","p":"# + String(decoding: payload, as: UTF8.self) + "}"
+    /// The inline envelope (`originJSON` is the origin as a JSON string, `payload` JSON text).
+    static func text(originJSON: String, seq: Int64, name: String, payload: String) -> String {
+        #"{"o":\#(originJSON),"s":\#(seq),"e":"\#(name)","p":"# + payload + "}"
     }
 
     /// The pointer envelope to outbox row `id`.
