@@ -30,6 +30,23 @@ struct SharedStoreServeTests {
             environment: ["DATABASE_URL": databaseURL])
     }
 
+    /// Runs `body` with `count` gateways (named a, b, c, …) on one new database of the test
+    /// process's PostgreSQL (its URL the second argument), backed by one `ollama-sim` at
+    /// `piecesPerSecond`; stops them after.
+    private static func withReplicas<T>(
+        _ count: Int, piecesPerSecond: Int = 20, _ body: ([RunningGateway], String) async throws -> T
+    ) async throws -> T {
+        let databaseURL = try await ThrowawayPostgres.shared().createDatabase()
+        return try await withSimulator(piecesPerSecond: piecesPerSecond) { directory, simulator in
+            var gateways: [RunningGateway] = []
+            defer { for gateway in gateways { gateway.process.stop() } }
+            for name in ["a", "b", "c", "d", "e"].prefix(count) {
+                gateways.append(try await startGateway(name, in: directory, databaseURL: databaseURL, simulator: simulator))
+            }
+            return try await body(gateways, databaseURL)
+        }
+    }
+
     /// Sends `prompt` and waits for its final on the same connection; returns the runId.
     private static func chat(_ prompt: String, on session: GatewaySession, sessionKey: String, idempotencyKey: String)
         async throws -> String
@@ -45,12 +62,8 @@ struct SharedStoreServeTests {
 
     @Test("two gateways on one database: a chat sent through A is in B's history and session list; its key resent to B answers A's run")
     func gatewaysShareTheStore() async throws {
-        let databaseURL = try await ThrowawayPostgres.shared().createDatabase()
-        try await Self.withSimulator { directory, simulator in
-            let a = try await Self.startGateway("a", in: directory, databaseURL: databaseURL, simulator: simulator)
-            defer { a.process.stop() }
-            let b = try await Self.startGateway("b", in: directory, databaseURL: databaseURL, simulator: simulator)
-            defer { b.process.stop() }
+        try await Self.withReplicas(2) { gateways, _ in
+            let (a, b) = (gateways[0], gateways[1])
 
             let onA = try await a.connect()
             let key = "shared-\(UUID().uuidString.prefix(8).lowercased())"
@@ -80,12 +93,8 @@ struct SharedStoreServeTests {
 
     @Test("a chat sent through A streams to a watcher on B exactly as on A: every chat and agent event, in order, once; agent.wait on B answers ok")
     func eventsCrossReplicas() async throws {
-        let databaseURL = try await ThrowawayPostgres.shared().createDatabase()
-        try await Self.withSimulator { directory, simulator in
-            let a = try await Self.startGateway("a", in: directory, databaseURL: databaseURL, simulator: simulator)
-            defer { a.process.stop() }
-            let b = try await Self.startGateway("b", in: directory, databaseURL: databaseURL, simulator: simulator)
-            defer { b.process.stop() }
+        try await Self.withReplicas(2) { gateways, _ in
+            let (a, b) = (gateways[0], gateways[1])
             // Ready includes "listening to the other replicas' events".
             try await eventuallyAsync("B ready") { try await b.http("/readyz").status == 200 }
 
@@ -125,14 +134,8 @@ struct SharedStoreServeTests {
 
     @Test("three gateways: A streams a chat, B watches every delta, C refuses a second run of the session and aborts the first; B sees the abort, history is identical on all three")
     func abortFromAnotherReplica() async throws {
-        let databaseURL = try await ThrowawayPostgres.shared().createDatabase()
         // 400 words at 20 pieces a second: 20 s of streaming, long past the abort.
-        try await Self.withSimulator(piecesPerSecond: 20) { directory, simulator in
-            var gateways: [RunningGateway] = []
-            defer { for gateway in gateways { gateway.process.stop() } }
-            for name in ["a", "b", "c"] {
-                gateways.append(try await Self.startGateway(name, in: directory, databaseURL: databaseURL, simulator: simulator))
-            }
+        try await Self.withReplicas(3, piecesPerSecond: 20) { gateways, _ in
             let (a, b, c) = (gateways[0], gateways[1], gateways[2])
             for gateway in [b, c] {
                 try await eventuallyAsync("ready") { try await gateway.http("/readyz").status == 200 }
@@ -203,13 +206,9 @@ struct SharedStoreServeTests {
 
     @Test("kill -9 of the replica streaming a chat: B answers the key in_flight while the lease is fresh, then error once it expires; B's watchers get the run's error once; agent.wait on B returns error")
     func lostReplica() async throws {
-        let databaseURL = try await ThrowawayPostgres.shared().createDatabase()
         // 400 words at 10 pieces a second: the run streams for about 40 s, far past the kill.
-        try await Self.withSimulator(piecesPerSecond: 10) { directory, simulator in
-            let a = try await Self.startGateway("a", in: directory, databaseURL: databaseURL, simulator: simulator)
-            defer { a.process.stop() }
-            let b = try await Self.startGateway("b", in: directory, databaseURL: databaseURL, simulator: simulator)
-            defer { b.process.stop() }
+        try await Self.withReplicas(2, piecesPerSecond: 10) { gateways, _ in
+            let (a, b) = (gateways[0], gateways[1])
 
             let onA = try await a.connect()
             let key = "lease-\(UUID().uuidString.prefix(8).lowercased())"
@@ -254,12 +253,8 @@ struct SharedStoreServeTests {
 
     @Test("a device approved through A is listed by `kubeclaw devices list` on the shared database; revoked there, its token is refused by B")
     func devicesAcrossReplicas() async throws {
-        let databaseURL = try await ThrowawayPostgres.shared().createDatabase()
-        try await Self.withSimulator { directory, simulator in
-            let a = try await Self.startGateway("a", in: directory, databaseURL: databaseURL, simulator: simulator)
-            defer { a.process.stop() }
-            let b = try await Self.startGateway("b", in: directory, databaseURL: databaseURL, simulator: simulator)
-            defer { b.process.stop() }
+        try await Self.withReplicas(2) { gateways, databaseURL in
+            let (a, b) = (gateways[0], gateways[1])
             let key = DeviceKey()
             let hello = try await Self.connect(key, to: a, token: a.token)
             let deviceToken = try #require(hello.payload?["auth"]?["deviceToken"]?.stringValue, "\(hello)")
