@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "kubeclaw", targets: ["kubeclaw"]),
         .executable(name: "rpcgen", targets: ["rpcgen"]),
         .executable(name: "ollama-sim", targets: ["ollama-sim"]),
+        .library(name: "RPCRuntime", targets: ["RPCRuntime"]),
         .library(name: "GeneratedProtocol", targets: ["GeneratedProtocol"]),
         .library(name: "GatewayClient", targets: ["GatewayClient"]),
         .library(name: "KubeclawClient", targets: ["KubeclawClient"]),
@@ -49,9 +50,16 @@ let package = Package(
             capability: .buildTool(),
             dependencies: ["rpcgen"]
         ),
+        // What generated code is written in: JSON values, nullable fields, the schema validator,
+        // the typed error, event subscriptions, the conformance model. Spec-independent.
+        .target(
+            name: "RPCRuntime",
+            swiftSettings: swiftSettings
+        ),
         // Generated from Spec/openclaw-rpc.json on every build; no hand-written code.
         .target(
             name: "GeneratedProtocol",
+            dependencies: ["RPCRuntime"],
             swiftSettings: swiftSettings,
             plugins: ["RPCGenPlugin"]
         ),
@@ -261,6 +269,11 @@ let package = Package(
             name: "RPCGenTests",
             dependencies: ["rpcgen", "SwiftTestingSettings"],
             exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RPCRuntimeTests",
+            dependencies: ["RPCRuntime", "SwiftTestingSettings"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

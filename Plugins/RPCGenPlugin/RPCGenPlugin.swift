@@ -11,7 +11,7 @@ import PackagePlugin
 struct RPCGenPlugin: BuildToolPlugin {
     /// Renderer → the files it writes; must match `rpcgen list-outputs`.
     static let outputs: [(renderer: String, files: [String])] = [
-        ("swift-types", ["Support.swift", "Types.swift", "Schemas.swift", "Catalog.swift"]),
+        ("swift-types", ["Types.swift", "Schemas.swift", "Catalog.swift"]),
         ("swift-dispatcher", ["GatewayMethods.swift", "Dispatcher.swift"]),
     ]
 
@@ -25,7 +25,7 @@ struct RPCGenPlugin: BuildToolPlugin {
         ],
         // The cases live with their runner, not in the protocol module every server links.
         "Conformance": [
-            ("conformance-swift", ["ConformanceModel.swift", "ConformanceCases.swift"]),
+            ("conformance-swift", ["ConformanceCases.swift"]),
         ],
     ]
 

@@ -21,10 +21,33 @@ import Testing
         ])
     }
 
+    /// Type-checks `files` as one module that imports `RPCRuntime`, built here from
+    /// `Sources/RPCRuntime` (so the runtime is checked on its own too: Foundation only).
     static func typecheck(_ files: [String]) async throws {
+        let modules = FileManager.default.temporaryDirectory.appendingPathComponent("golden-runtime-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: modules) }
+        try FileManager.default.createDirectory(at: modules, withIntermediateDirectories: true)
+        let runtimeSources = try Self.swiftFiles(under: TestPaths.packageRoot.appendingPathComponent("Sources/RPCRuntime"))
+        let runtime = try await Self.swiftc([
+            "-emit-module", "-module-name", "RPCRuntime", "-parse-as-library", "-swift-version", "6", "-warnings-as-errors",
+            "-emit-module-path", modules.appendingPathComponent("RPCRuntime.swiftmodule").path,
+        ] + runtimeSources)
+        #expect(runtime.status == 0, "swiftc -emit-module of RPCRuntime failed:\n\(runtime.output)")
+        guard runtime.status == 0 else { return }
+        let generated = try await Self.swiftc(["-typecheck", "-swift-version", "6", "-warnings-as-errors", "-I", modules.path] + files)
+        #expect(generated.status == 0, "swiftc -typecheck failed:\n\(generated.output)")
+    }
+
+    private static func swiftFiles(under directory: URL) throws -> [String] {
+        guard let walk = FileManager.default.enumerator(atPath: directory.path) else { return [] }
+        return walk.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") }.sorted()
+            .map { directory.appendingPathComponent($0).path }
+    }
+
+    private static func swiftc(_ arguments: [String]) async throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["swiftc", "-typecheck", "-swift-version", "6", "-warnings-as-errors"] + files
+        process.arguments = ["swiftc"] + arguments
         // Output goes to a file, read once swiftc ended: Foundation's reading of a pipe
         // (`readDataToEndOfFile`) traps when a signal interrupts the read.
         let outputURL = FileManager.default.temporaryDirectory.appendingPathComponent("golden-typecheck-\(UUID().uuidString)")
@@ -38,7 +61,6 @@ import Testing
         // thread of the cooperative pool (two on two cores) stalls every other test.
         while process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
         try output.close()
-        let text = String(decoding: try Data(contentsOf: outputURL), as: UTF8.self)
-        #expect(process.terminationStatus == 0, "swiftc -typecheck failed:\n\(text)")
+        return (process.terminationStatus, String(decoding: try Data(contentsOf: outputURL), as: UTF8.self))
     }
 }

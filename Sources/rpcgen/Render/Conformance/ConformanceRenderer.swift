@@ -1,14 +1,13 @@
-/// Renders the conformance suite into Swift: `ConformanceModel.swift` (the types cases are
-/// written in) and `ConformanceCases.swift` (the cases the planner derives from the spec, as
-/// data). The `Conformance` module runs them against any gateway.
+/// Renders the conformance suite into Swift: `ConformanceCases.swift`, the cases the planner
+/// derives from the spec, as data written in the conformance model of the `RPCRuntime` module.
+/// The `Conformance` module runs them against any gateway.
 struct ConformanceRenderer: Renderer {
     let identifier = "conformance-swift"
     let summary = "Swift conformance cases derived from the spec (data for the Conformance runner)"
-    let outputFileNames = ["ConformanceModel.swift", "ConformanceCases.swift"]
+    let outputFileNames = ["ConformanceCases.swift"]
 
     func render(_ spec: IRSpec) -> [RenderedFile] {
         [
-            RenderedFile(name: "ConformanceModel.swift", contents: SwiftTypesRenderer.header + "\n" + ConformanceModelTemplate.text),
             RenderedFile(name: "ConformanceCases.swift", contents: Self.renderCases(ConformancePlanner.plan(spec))),
         ]
     }
@@ -16,6 +15,8 @@ struct ConformanceRenderer: Renderer {
     static func renderCases(_ plan: ConformancePlan) -> String {
         var writer = CodeWriter()
         writer.lines(SwiftTypesRenderer.header)
+        writer.line(SwiftTypesRenderer.runtimeImport)
+        writer.line()
         writer.line("/// The conformance suite rpcgen derives from the spec: protocol cases from its frames, limits,")
         writer.line("/// error and close codes; one case per method example and invalid example; the chat stream")
         writer.line("/// cases; one payload case per event. Run it with `kubeclaw conformance` or the `Conformance` module.")

@@ -6,6 +6,7 @@ enum SwiftCatalogRenderer {
         var writer = CodeWriter()
         writer.lines(SwiftTypesRenderer.header)
         writer.line("import Foundation")
+        writer.line(SwiftTypesRenderer.runtimeImport)
         writer.line()
         writeProtocolInfo(spec, into: &writer)
         writer.line()
@@ -210,7 +211,7 @@ enum SwiftCatalogRenderer {
 
     private static func writeEventNames(_ spec: IRSpec, into writer: inout CodeWriter) {
         writer.line("/// The events a gateway sends.")
-        writer.block("public enum EventName: String, Codable, Sendable, CaseIterable") { writer in
+        writer.block("public enum EventName: String, Codable, Sendable, CaseIterable, SubscribableEvent") { writer in
             for event in spec.events {
                 writer.line("/// \(event.summary)")
                 writer.line("case \(SwiftIdentifier.member(event.name)) = \(SwiftIdentifier.literal(event.name))")
@@ -269,6 +270,9 @@ enum SwiftCatalogRenderer {
                 }
             }
         }
+        writer.line()
+        writer.line("/// The subscription-gated events one connection asked for.")
+        writer.line("public typealias EventSubscriptions = EventSubscriptionSet<EventName>")
     }
 
     private static func writeErrorCodes(_ spec: IRSpec, into writer: inout CodeWriter) {
@@ -288,6 +292,9 @@ enum SwiftCatalogRenderer {
                 }
             }
         }
+        writer.line()
+        writer.line("/// An error a method throws to answer with one of the protocol's error codes.")
+        writer.line("public typealias GatewayError = RPCError<ErrorCode>")
     }
 
     private static func writeScopes(_ spec: IRSpec, into writer: inout CodeWriter) {

@@ -15,6 +15,8 @@ struct SwiftDispatcherRenderer: Renderer {
     private func renderProtocol(_ spec: IRSpec) -> String {
         var writer = CodeWriter()
         writer.lines(SwiftTypesRenderer.header)
+        writer.line(SwiftTypesRenderer.runtimeImport)
+        writer.line()
         writer.line("/// The gateway's methods: implement one function per method and hand the implementation")
         writer.line("/// to a `Dispatcher`. Throw `GatewayError` to answer with a specific error code.")
         writer.block("public protocol GatewayMethods: Sendable") { writer in
@@ -68,6 +70,7 @@ struct SwiftDispatcherRenderer: Renderer {
         var writer = CodeWriter()
         writer.lines(SwiftTypesRenderer.header)
         writer.line("import Foundation")
+        writer.line(SwiftTypesRenderer.runtimeImport)
         writer.line()
         writer.lines("""
         /// A request frame that passed envelope validation and names a known method.

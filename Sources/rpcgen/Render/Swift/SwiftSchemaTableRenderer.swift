@@ -4,6 +4,8 @@ enum SwiftSchemaTableRenderer {
     static func render(_ spec: IRSpec) -> String {
         var writer = CodeWriter()
         writer.lines(SwiftTypesRenderer.header)
+        writer.line(SwiftTypesRenderer.runtimeImport)
+        writer.line()
         writer.line("/// The validation schema of every definition in the spec, by definition name.")
         writer.block("public enum SchemaTable") { writer in
             writer.line("/// The schema of the definition `name`, or nil.")

@@ -1,5 +1,5 @@
 import Foundation
-import GeneratedProtocol
+import RPCRuntime
 import Testing
 
 /// `JSONValue.decode(as:)` reads the parsed value directly (params are parsed once, validated,
@@ -59,8 +59,18 @@ struct JSONValueDecodingTests {
             let (direct, viaText) = try both(text, as: Open.self)
             #expect(try direct.get() == viaText.get(), "\(text)")
         }
-        // A generated type's Nullable field: null is "clear this", absent is "leave it".
-        let decode = { (text: String) in try JSONValue.parse(Data(text.utf8)).decode(as: SessionsPatchParams.self) }
+        // A Nullable field, as generated types have them: null is "clear this", absent is "leave it".
+        struct Patch: Decodable {
+            enum CodingKeys: String, CodingKey { case key, label }
+            var key: String
+            var label: Nullable<String>?
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                key = try container.decode(String.self, forKey: .key)
+                label = container.contains(.label) ? try container.decode(Nullable<String>.self, forKey: .label) : nil
+            }
+        }
+        let decode = { (text: String) in try JSONValue.parse(Data(text.utf8)).decode(as: Patch.self) }
         #expect(try decode(#"{"key": "k", "label": null}"#).label == .some(.null))
         #expect(try decode(#"{"key": "k"}"#).label == nil)
         #expect(try decode(#"{"key": "k", "label": "x"}"#).label == .value("x"))
