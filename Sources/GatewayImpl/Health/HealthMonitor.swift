@@ -10,6 +10,8 @@ public actor HealthMonitor {
     private let backendProbe: @Sendable () async -> BackendStatus
     private let events: any GatewayEventSink
     private var cached: (summary: HealthSummary, at: ContinuousClock.Instant)?
+    /// `cached.summary` as JSON, made once per refresh: every `connect` sends it.
+    private var cachedValue: JSONValue = .object([:])
     private var lastBackend = BackendStatus.unknown
     private var refreshing: Task<HealthSummary, any Error>?
     /// `stateVersion.health`: bumped on every refresh.
@@ -29,7 +31,7 @@ public actor HealthMonitor {
 
     /// The cached summary as JSON for `hello-ok.snapshot.health` (`{}` before the first probe).
     public func snapshotValue() -> JSONValue {
-        cached.flatMap { try? JSONValue(encoding: $0.summary) } ?? .object([:])
+        cachedValue
     }
 
     /// The last backend answer seen by a refresh.
@@ -93,6 +95,7 @@ public actor HealthMonitor {
             heartbeatSeconds: 0, ok: backendStatus.reachable && backendStatus.modelPresent, sessions: sessions, ts: now,
             additionalProperties: ["backend": .object(backendInfo)])
         cached = (summary, ContinuousClock.now)
+        cachedValue = (try? JSONValue(encoding: summary)) ?? .object([:])
         version += 1
         events.publish(.health(summary))
         return summary

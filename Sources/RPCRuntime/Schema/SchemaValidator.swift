@@ -12,15 +12,32 @@ public struct SchemaValidator: Sendable {
     /// version, properties' `x-protocol` rules apply too: a property that version lacks is a
     /// violation, and so is a missing property that version requires.
     public func firstViolation(of value: JSONValue, against schema: Schema, protocol version: Int? = nil) -> SchemaViolation? {
-        var path: [String] = []
+        var path: [PathStep] = []
         return check(value, schema, version, &path)
     }
 
-    private func violation(_ path: [String], _ message: String) -> SchemaViolation {
-        SchemaViolation(path: path.isEmpty ? "/" : "/" + path.joined(separator: "/"), message: message)
+    /// Where the check is: kept raw and spelled as a JSON pointer only for a violation, so
+    /// valid values (nearly all of them) cost no string work per member.
+    private enum PathStep {
+        case member(String)
+        case index(Int)
+
+        /// RFC 6901: `~` and `/` in a member name are escaped.
+        var pointerToken: String {
+            switch self {
+            case .index(let index): String(index)
+            case .member(let name) where name.contains(where: { $0 == "~" || $0 == "/" }):
+                name.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+            case .member(let name): name
+            }
+        }
     }
 
-    private func check(_ value: JSONValue, _ schema: Schema, _ version: Int?, _ path: inout [String]) -> SchemaViolation? {
+    private func violation(_ path: [PathStep], _ message: String) -> SchemaViolation {
+        SchemaViolation(path: path.isEmpty ? "/" : "/" + path.map(\.pointerToken).joined(separator: "/"), message: message)
+    }
+
+    private func check(_ value: JSONValue, _ schema: Schema, _ version: Int?, _ path: inout [PathStep]) -> SchemaViolation? {
         switch schema {
         case .any:
             return nil
@@ -58,7 +75,7 @@ public struct SchemaValidator: Sendable {
             if let minItems, array.count < minItems { return violation(path, "must NOT have fewer than \(minItems) items") }
             if let maxItems, array.count > maxItems { return violation(path, "must NOT have more than \(maxItems) items") }
             for (index, item) in array.enumerated() {
-                path.append(String(index))
+                path.append(.index(index))
                 defer { path.removeLast() }
                 if let found = check(item, items, version, &path) { return found }
             }
@@ -79,27 +96,40 @@ public struct SchemaValidator: Sendable {
                     }
                 }
             }
+            // Nearly every value is valid: members are checked in storage order, and only when
+            // one fails are they checked again in sorted order, so the violation reported is the
+            // same on every run.
+            let allValid = members.allSatisfy { key, member in
+                check(member: key, member, properties, additional, version, &path) == nil
+            }
+            if allValid { return nil }
             for key in members.keys.sorted() {
-                let member = members[key] ?? .null
-                let memberSchema: Schema
-                if let declared = properties[key] {
-                    memberSchema = declared
-                } else {
-                    switch additional {
-                    case .allowed: continue
-                    case .forbidden: return violation(path, "must NOT have additional properties ('\(key)')")
-                    case .schema(let valueSchema): memberSchema = valueSchema
-                    }
-                }
-                path.append(key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1"))
-                defer { path.removeLast() }
-                if let found = check(member, memberSchema, version, &path) { return found }
+                if let found = check(member: key, members[key] ?? .null, properties, additional, version, &path) { return found }
             }
             return nil
         }
     }
 
-    private func bounds(_ number: Double, _ minimum: Double?, _ maximum: Double?, _ path: [String]) -> SchemaViolation? {
+    private func check(
+        member key: String, _ member: JSONValue, _ properties: [String: Schema], _ additional: Schema.Additional, _ version: Int?,
+        _ path: inout [PathStep]
+    ) -> SchemaViolation? {
+        let memberSchema: Schema
+        if let declared = properties[key] {
+            memberSchema = declared
+        } else {
+            switch additional {
+            case .allowed: return nil
+            case .forbidden: return violation(path, "must NOT have additional properties ('\(key)')")
+            case .schema(let valueSchema): memberSchema = valueSchema
+            }
+        }
+        path.append(.member(key))
+        defer { path.removeLast() }
+        return check(member, memberSchema, version, &path)
+    }
+
+    private func bounds(_ number: Double, _ minimum: Double?, _ maximum: Double?, _ path: [PathStep]) -> SchemaViolation? {
         if let minimum, number < minimum { return violation(path, "must be >= \(Self.format(minimum))") }
         if let maximum, number > maximum { return violation(path, "must be <= \(Self.format(maximum))") }
         return nil
