@@ -137,14 +137,14 @@ public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible {
         (try? encodedData(sortedKeys: true)).flatMap { String(decoding: $0, as: UTF8.self) } ?? "<unencodable>"
     }
 
-    /// Parses JSON text.
+    /// Parses JSON text (``JSONParser``: the value `JSONDecoder` would build, in one pass).
     public static func parse(_ data: Data) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: data)
+        try JSONParser.parse(data)
     }
 
     /// Converts any encodable value (a generated type, say) to its JSON value.
     public init(encoding value: some Encodable) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
+        self = try JSONParser.parse(JSONEncoder().encode(value))
     }
 
     /// Decodes this value as `type`, straight from the value: no JSON text in between. Numbers
