@@ -8,8 +8,8 @@ import Locking
 /// One WebSocket client: the handshake, then requests and events until either side closes.
 ///
 /// Structure: the reader runs in the connection's task and hands each request to a child task
-/// (requests run concurrently, answers may come out of order, as in OpenClaw); one writer
-/// child drains the `OutboundQueue` to the socket. What a frame means is decided by the
+/// (requests run concurrently, answers may come out of order, as in OpenClaw); the
+/// `SocketWriter` drains the `OutboundQueue` to the socket from the channel's event loop. What a frame means is decided by the
 /// `ConnectionStateMachine`; `connect` is checked by the `Handshake`, every later request by
 /// the `Admission`.
 final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendable {
@@ -23,7 +23,7 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
     private let environment: ConnectionEnvironment<Methods>
     private let upgrade: UpgradeRequest
     private let channel: any Channel
-    private let queue: OutboundQueue
+    private let writer: SocketWriter
     private let inFlight: InFlightRequests
     private let state: Locked<State>
     private let challengeNonce = UUID().uuidString.lowercased()
@@ -33,7 +33,10 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
         self.environment = environment
         self.upgrade = upgrade
         self.channel = channel
-        self.queue = OutboundQueue(limit: environment.configuration.maxBufferedBytes)
+        let metrics = environment.metrics
+        self.writer = SocketWriter(
+            queue: OutboundQueue(limit: environment.configuration.maxBufferedBytes), channel: channel,
+            sent: { metrics.sent(bytes: $0) })
         self.inFlight = InFlightRequests(limit: environment.configuration.maxConcurrentRequestsPerConnection)
         self.state = Locked(State(admission: environment.admission.connectionState()))
         var logger = environment.logger
@@ -75,41 +78,28 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
         defer { handshakeTimer.cancel() }
         sendChallenge()
         do {
-            try await asyncChannel.executeThenClose { inbound, outbound in
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { await self.writeFrames(to: outbound) }
-                    await self.readFrames(from: inbound)
-                    self.queue.finish()
-                    // Give the writer a moment to send a pending close frame, then drop the socket.
-                    group.addTask { [channel] in
-                        guard (try? await Task.sleep(for: .seconds(2))) != nil else { return }
-                        channel.close(promise: nil)
-                    }
-                    _ = try await group.next()
-                    group.cancelAll()
-                }
+            try await asyncChannel.executeThenClose { inbound, _ in
+                await self.readFrames(from: inbound)
+                self.writer.finish()
+                await self.socketClosed(within: .seconds(2))
             }
         } catch {
             logger.debug("connection ended with an error", metadata: ["error": "\(error)"])
         }
     }
 
-    /// Writes what the queue holds, all of it in one write and one flush, until the close frame
-    /// or the end of the queue.
-    private func writeFrames(to outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>) async {
-        writing: while let batch = await queue.nextBatch() {
-            do {
-                try await outbound.write(contentsOf: batch.lazy.map(\.frame))
-            } catch {
-                break
+    /// Waits for the writer to send a pending close frame and close the socket, at most
+    /// `grace`; then drops the socket.
+    private func socketClosed(within grace: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { [channel] in try? await channel.closeFuture.get() }
+            group.addTask { [channel] in
+                guard (try? await Task.sleep(for: grace)) != nil else { return }
+                channel.close(promise: nil)
             }
-            for item in batch {
-                queue.written(item)
-                environment.metrics.sent(bytes: item.bytes)
-                if item.isClose { break writing }
-            }
+            _ = await group.next()
+            group.cancelAll()
         }
-        channel.close(promise: nil)
     }
 
     private func readFrames(from inbound: NIOAsyncChannelInboundStream<WebSocketFrame>) async {
@@ -156,7 +146,7 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
             return true
         case .ping:
             // A client that floods pings without reading the pongs is a slow consumer like any other.
-            if queue.enqueue(control: WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)) == .overflow {
+            if writer.enqueue(control: WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)) == .overflow {
                 closeSlowConsumer()
                 return false
             }
@@ -165,7 +155,7 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
             var data = frame.unmaskedData
             let code = data.readWebSocketErrorCode() ?? .normalClosure
             state.withLock { $0.machine.close() }
-            queue.close(code: code, reason: "")
+            writer.close(code: code, reason: "")
             return false
         default:
             return true
@@ -204,7 +194,7 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
     private func sendChallenge() {
         let challenge = ConnectChallenge(nonce: challengeNonce, ts: Self.nowMs())
         guard let event = try? EncodedEvent(.connectChallenge(challenge)) else { return }
-        _ = queue.enqueue(event: event, droppable: false)
+        _ = writer.enqueue(event: event, droppable: false)
     }
 
     private func handshake(_ request: IncomingRequest) async {
@@ -235,7 +225,7 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
             return true
         }
         guard connected else { return }
-        queue.frameEvents(for: info.protocolVersion)
+        writer.queue.frameEvents(for: info.protocolVersion)
         send(response)
         environment.eventBus.subscribe(self)
         environment.metrics.request(.connect, outcome: "ok", duration: .zero)
@@ -301,7 +291,7 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
     // MARK: Output
 
     func deliver(_ event: EncodedEvent, droppable: Bool) {
-        if queue.enqueue(event: event, droppable: droppable) == .overflow { closeSlowConsumer() }
+        if writer.enqueue(event: event, droppable: droppable) == .overflow { closeSlowConsumer() }
     }
 
     private func send(_ response: DispatchedResponse) {
@@ -312,7 +302,7 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
             logger.error("response could not be encoded", metadata: ["error": "\(error)"])
             return
         }
-        if queue.enqueue(text: buffer) == .overflow { closeSlowConsumer() }
+        if writer.enqueue(text: buffer) == .overflow { closeSlowConsumer() }
     }
 
     private func reject(_ id: String, _ error: GatewayError, close code: WebSocketErrorCode? = nil) {
@@ -324,17 +314,17 @@ final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendabl
     func close(_ code: WebSocketErrorCode, reason: String) {
         state.withLock { $0.machine.close() }
         environment.eventBus.unsubscribe(connId)
-        queue.close(code: code, reason: reason)
+        writer.close(code: code, reason: reason)
     }
 
     /// A client that does not read can't be sent a close frame either: drop the socket, so
     /// its buffered frames are freed at once.
     private func closeSlowConsumer() {
-        logger.warning("closing slow consumer", metadata: ["bufferedBytes": "\(queue.bufferedBytes)"])
+        logger.warning("closing slow consumer", metadata: ["bufferedBytes": "\(writer.queue.bufferedBytes)"])
         environment.metrics.slowConsumerClosed()
         state.withLock { $0.machine.close() }
         environment.eventBus.unsubscribe(connId)
-        queue.finish()
+        writer.finish()
         channel.close(promise: nil)
     }
 

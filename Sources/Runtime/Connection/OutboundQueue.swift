@@ -5,10 +5,12 @@ import Locking
 
 /// The frames waiting to be written to one client, bounded in bytes.
 ///
-/// Frames are accounted from enqueue until the socket writer took them, so a client that stops
-/// reading makes the queue grow past `limit`, and then the connection is closed rather than
-/// buffering without bound (at most `limit` plus one frame is held). Event `seq` numbers are
-/// assigned here, at the moment a frame is accepted, so a dropped frame never consumes a number.
+/// Frames are accounted from enqueue until the socket took them (``SocketWriter``), so a client
+/// that stops reading makes the queue grow past `limit`, and then the connection is closed
+/// rather than buffering without bound (at most `limit` plus one frame is held). Event `seq`
+/// numbers are assigned here, at the moment a frame is accepted, so a dropped frame never
+/// consumes a number. Every change tells its caller whether the writer must be woken: the
+/// first frame after the writer went idle does, the rest ride along with the batch in flight.
 final class OutboundQueue: Sendable {
     enum Outcome: Equatable {
         case queued
@@ -36,12 +38,30 @@ final class OutboundQueue: Sendable {
     /// rounded up.
     static let frameCost = 64
 
+    /// What the writer takes next.
+    enum Batch {
+        /// Every frame waiting, oldest first; the close frame, when queued, is last.
+        case items([Item])
+        /// Finished and drained: the socket can close.
+        case finished
+        /// Nothing waits; the writer is idle until a change wakes it.
+        case idle
+    }
+
     private struct State {
         var items = CircularBuffer<Item>()
         var bytes = 0
         var seq = 0
         var finished = false
-        var waiter: CheckedContinuation<Item?, Never>?
+        /// A writer is draining (scheduled, or a batch in flight).
+        var writing = false
+
+        /// Whether this change must wake the writer (and marks it woken).
+        mutating func wake() -> Bool {
+            if writing { return false }
+            writing = true
+            return true
+        }
     }
 
     let limit: Int
@@ -59,18 +79,18 @@ final class OutboundQueue: Sendable {
     }
 
     /// Queues a text frame (a response).
-    func enqueue(text: ByteBuffer) -> Outcome {
+    func enqueue(text: ByteBuffer) -> (Outcome, wake: Bool) {
         push { _ in (text, nil) }
     }
 
     /// Queues a control frame (a pong); counted like any other frame.
-    func enqueue(control frame: WebSocketFrame) -> Outcome {
+    func enqueue(control frame: WebSocketFrame) -> (Outcome, wake: Bool) {
         push({ _ in (frame.data, nil) }, opcode: frame.opcode)
     }
 
     /// Queues an event, giving it the connection's next `seq` when it is sequenced. A
     /// droppable event (tick) is skipped when anything is still waiting.
-    func enqueue(event: EncodedEvent, droppable: Bool) -> Outcome {
+    func enqueue(event: EncodedEvent, droppable: Bool) -> (Outcome, wake: Bool) {
         let version = version.withLock { $0 }
         return push { state in
             if droppable && state.bytes > 0 { return nil }
@@ -79,23 +99,19 @@ final class OutboundQueue: Sendable {
         }
     }
 
-    /// Queues the close frame and finishes the queue: nothing is accepted after it.
-    func close(code: WebSocketErrorCode, reason: String) {
+    /// Queues the close frame and finishes the queue: nothing is accepted after it. True when
+    /// the writer must be woken.
+    func close(code: WebSocketErrorCode, reason: String) -> Bool {
         var data = ByteBuffer()
         data.write(webSocketErrorCode: code)
         data.writeString(Self.truncated(reason, toUTF8Bytes: 120))
         let item = Item(frame: WebSocketFrame(fin: true, opcode: .connectionClose, data: data), bytes: data.readableBytes, isClose: true)
-        let waiter: CheckedContinuation<Item?, Never>? = state.withLock { state in
-            guard !state.finished else { return nil }
+        return state.withLock { state in
+            guard !state.finished else { return false }
             state.finished = true
-            if let waiter = state.waiter {
-                state.waiter = nil
-                return waiter
-            }
             state.items.append(item)
-            return nil
+            return state.wake()
         }
-        waiter?.resume(returning: item)
     }
 
     /// A close reason must fit a control frame; cut on a character boundary.
@@ -111,44 +127,31 @@ final class OutboundQueue: Sendable {
         return result
     }
 
-    /// Finishes without a close frame (the peer is gone).
-    func finish() {
-        let waiter: CheckedContinuation<Item?, Never>? = state.withLock { state in
+    /// Finishes without a close frame (the peer is gone, or it does not read). True when the
+    /// writer must be woken (to close the socket once what waits is written).
+    func finish() -> Bool {
+        state.withLock { state in
             state.finished = true
-            defer { state.waiter = nil }
-            return state.waiter
+            return state.wake()
         }
-        waiter?.resume(returning: nil)
     }
 
-    /// Every frame waiting (at least one, waiting for it), oldest first; nil once finished and
-    /// drained. The close frame, when queued, is last.
-    func nextBatch() async -> [Item]? {
-        let waiting: [Item]? = state.withLock { state in
-            guard !state.items.isEmpty else { return nil }
-            defer { state.items.removeAll(keepingCapacity: true) }
-            return Array(state.items)
-        }
-        if let waiting { return waiting }
-        return await next().map { [$0] }
-    }
-
-    /// The next frame to write, waiting for one; nil once finished and drained.
-    func next() async -> Item? {
-        await withCheckedContinuation { continuation in
-            let ready: Item?? = state.withLock { state in
-                if let item = state.items.popFirst() { return .some(item) }
-                if state.finished { return .some(nil) }
-                state.waiter = continuation
-                return .none
+    /// Takes everything waiting for the writer; `.idle` also marks the writer idle.
+    func takeBatch() -> Batch {
+        state.withLock { state in
+            if !state.items.isEmpty {
+                defer { state.items.removeAll(keepingCapacity: true) }
+                return .items(Array(state.items))
             }
-            if let ready { continuation.resume(returning: ready) }
+            state.writing = false
+            return state.finished ? .finished : .idle
         }
     }
 
-    /// The writer handed `item` to the socket.
-    func written(_ item: Item) {
-        state.withLock { $0.bytes -= item.cost }
+    /// The socket took `items`.
+    func written(_ items: [Item]) {
+        let cost = items.reduce(0) { $0 + $1.cost }
+        state.withLock { $0.bytes -= cost }
     }
 
     var bufferedBytes: Int {
@@ -161,28 +164,20 @@ final class OutboundQueue: Sendable {
     }
 
     /// `make` builds the frame (and the `seq` it takes) or returns nil to drop it.
-    private func push(_ make: (State) -> (ByteBuffer, Int?)?, opcode: WebSocketOpcode = .text) -> Outcome {
-        var handOff: (CheckedContinuation<Item?, Never>, Item)?
-        let outcome: Outcome = state.withLock { state in
-            guard !state.finished else { return .closed }
-            guard let (buffer, seq) = make(state) else { return .dropped }
+    private func push(_ make: (State) -> (ByteBuffer, Int?)?, opcode: WebSocketOpcode = .text) -> (Outcome, wake: Bool) {
+        state.withLock { state in
+            guard !state.finished else { return (.closed, false) }
+            guard let (buffer, seq) = make(state) else { return (.dropped, false) }
             let size = buffer.readableBytes
             // A client is behind when what already waits passes the limit (OpenClaw checks the
             // socket's bufferedAmount the same way): one frame larger than the limit (a long
             // `sessions.list`) still goes to a client that reads.
-            if state.bytes > limit { return .overflow }
+            if state.bytes > limit { return (.overflow, false) }
             if let seq { state.seq = seq }
             let item = Item(frame: WebSocketFrame(fin: true, opcode: opcode, data: buffer), bytes: size, isClose: false)
             state.bytes += item.cost
-            if let waiter = state.waiter {
-                state.waiter = nil
-                handOff = (waiter, item)
-            } else {
-                state.items.append(item)
-            }
-            return .queued
+            state.items.append(item)
+            return (.queued, state.wake())
         }
-        if let (waiter, item) = handOff { waiter.resume(returning: item) }
-        return outcome
     }
 }
