@@ -49,7 +49,9 @@ final class OutboundQueue: Sendable {
     }
 
     private struct State {
-        var items = CircularBuffer<Item>()
+        /// Small to start: an idle connection waits for nothing (the default 16 slots were
+        /// half a KiB per connection); a burst grows it.
+        var items = CircularBuffer<Item>(initialCapacity: 2)
         var bytes = 0
         var seq = 0
         var finished = false

@@ -25,7 +25,9 @@ struct ConnectionStateMachine: Sendable {
     }
 
     /// What the connection does about an input.
-    enum Action: Sendable {
+    /// Indirect: its payloads (a request, the connection info) are boxed, so the async frames
+    /// that hold an action stay small; the connection task keeps its largest frames for life.
+    indirect enum Action: Sendable {
         /// Nothing.
         case ignore
         /// Check this `connect` (`Handshake`).
