@@ -153,6 +153,11 @@ public final class GatewayServer<Methods: GatewayMethods>: Service, Sendable {
             // SOL_SOCKET, which is SO_DEBUG; it needs CAP_NET_ADMIN, so as uid 10001 (the image)
             // every accepted connection failed and was reset (found by scripts/image-smoke.sh).
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+            // Each connection keeps its receive buffer between reads: start it at 512 bytes
+            // (NIO's default is 2 KiB) and let it grow to what the client sends, up to a message.
+            .childChannelOption(
+                .recvAllocator,
+                value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: max(65_536, configuration.maxPayload)))
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     // Until the first request head is in; removed by whichever way the request goes.
