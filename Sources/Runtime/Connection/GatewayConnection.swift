@@ -9,9 +9,9 @@ import Locking
 ///
 /// Structure: the reader runs in the connection's task and hands each request to a child task
 /// (requests run concurrently, answers may come out of order, as in OpenClaw); the
-/// `SocketWriter` drains the `OutboundQueue` to the socket from the channel's event loop. What a frame means is decided by the
-/// `ConnectionStateMachine`; `connect` is checked by the `Handshake`, every later request by
-/// the `Admission`.
+/// `SocketWriter` drains the `OutboundQueue` to the socket from the channel's event loop. What
+/// a frame means is decided by the `ConnectionStateMachine`; `connect` is checked by the
+/// `Handshake`, every later request by the `Admission`.
 final class GatewayConnection<Methods: GatewayMethods>: EventSubscriber, Sendable {
     private struct State {
         var machine = ConnectionStateMachine()
