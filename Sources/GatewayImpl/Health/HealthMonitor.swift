@@ -9,9 +9,8 @@ public actor HealthMonitor {
     private let store: any SessionStore
     private let backendProbe: @Sendable () async -> BackendStatus
     private let events: any GatewayEventSink
-    private var cached: (summary: HealthSummary, at: ContinuousClock.Instant)?
-    /// `cached.summary` as JSON, made once per refresh: every `connect` sends it.
-    private var cachedValue: JSONValue = .object([:])
+    /// The last summary, with its JSON made once per refresh (every `connect` sends it).
+    private var cached: (summary: HealthSummary, value: JSONValue, at: ContinuousClock.Instant)?
     private var lastBackend = BackendStatus.unknown
     private var refreshing: Task<HealthSummary, any Error>?
     /// `stateVersion.health`: bumped on every refresh.
@@ -31,7 +30,7 @@ public actor HealthMonitor {
 
     /// The cached summary as JSON for `hello-ok.snapshot.health` (`{}` before the first probe).
     public func snapshotValue() -> JSONValue {
-        cachedValue
+        cached?.value ?? .object([:])
     }
 
     /// The last backend answer seen by a refresh.
@@ -94,8 +93,7 @@ public actor HealthMonitor {
             durationMs: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
             heartbeatSeconds: 0, ok: backendStatus.reachable && backendStatus.modelPresent, sessions: sessions, ts: now,
             additionalProperties: ["backend": .object(backendInfo)])
-        cached = (summary, ContinuousClock.now)
-        cachedValue = (try? JSONValue(encoding: summary)) ?? .object([:])
+        cached = (summary, (try? JSONValue(encoding: summary)) ?? .object([:]), ContinuousClock.now)
         version += 1
         events.publish(.health(summary))
         return summary
